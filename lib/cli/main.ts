@@ -1,9 +1,51 @@
+// The command line: check mode, condition evaluation, version; serving comes with the listeners.
+import { evalCondition } from '../config/cond.js';
+import { HAPROXY_COMPAT, VERSION } from '../version.js';
+import { parseArgs, USAGE } from './args.js';
+import { runCheck } from './check.js';
+
 export interface CliIo {
   stdout(s: string): void;
   stderr(s: string): void;
 }
 
+const banner = (): string => `Halyard version ${VERSION} - HAProxy ${HAPROXY_COMPAT} compatible configuration and behaviour\n`;
+
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
-  io.stderr(`halyard: not implemented yet (${argv.join(' ')})\n`);
+  const parsed = parseArgs(argv);
+  if (!parsed.ok) {
+    io.stderr(`[ALERT]    (${process.pid}) : ${parsed.error}\n${USAGE}`);
+    return 1;
+  }
+  const args = parsed.args;
+  if (args.version > 0) {
+    io.stdout(banner());
+    if (args.version === 2) {
+      io.stdout(`Running on: Node.js ${process.version} ${process.platform} ${process.arch}\n`);
+      io.stdout(`Emulated HAProxy version for .if conditions: 2.6.12\n`);
+    }
+    return 0;
+  }
+  if (args.condition !== undefined) {
+    const r = evalCondition([args.condition], { env: process.env });
+    if (r.ok) return r.value ? 0 : 1;
+    io.stderr(`[ALERT]    (${process.pid}) : config : Failed to evaluate condition: ${r.error}\n`);
+    return 2;
+  }
+  if (args.chdir !== undefined) {
+    try {
+      process.chdir(args.chdir);
+    } catch {
+      io.stderr(`[ALERT]    (${process.pid}) : Cannot chdir to ${args.chdir}\n`);
+      return 1;
+    }
+  }
+  if (args.files.length === 0) {
+    io.stdout(banner());
+    io.stderr(USAGE);
+    return 1;
+  }
+  if (args.check) return runCheck(args, io);
+  io.stderr(`[ALERT]    (${process.pid}) : serving traffic is not implemented yet; use -c to check a configuration.\n`);
   return 1;
 }

@@ -1,0 +1,41 @@
+// `halyard -c`: print the verdict exactly as `haproxy -c` prints it, or as JSON with --json.
+import type { Diag } from '../config/diag.js';
+import { diagToJson, formatDiag } from '../config/diag.js';
+import { loadConfig } from '../config/load.js';
+import { VERSION } from '../version.js';
+import type { CliArgs } from './args.js';
+import type { CliIo } from './main.js';
+
+export async function runCheck(args: CliArgs, io: CliIo): Promise<number> {
+  const res = await loadConfig(args.files, { relaxedDns: args.relaxedDns });
+  const diags: Diag[] = [...res.diags];
+  const warnings = diags.some((d) => d.severity === 'warning');
+  let code = res.verdict === 'invalid' ? 1 : res.verdict === 'no-listener' ? 2 : 0;
+  const zeroWarning = args.zeroWarning || res.config?.global.zeroWarning === true;
+  if (code !== 1 && warnings && zeroWarning) {
+    diags.push({ severity: 'alert', code: 'HLY_CFG_FILE', style: 'none', message: `Some warnings were found and 'zero-warning' is set. Aborting.` });
+    code = 1;
+  }
+  if (args.json) {
+    io.stdout(JSON.stringify({
+      valid: code !== 1, exitCode: code, files: args.files, diagnostics: diags.map(diagToJson),
+    }, null, 2) + '\n');
+    return code;
+  }
+  if (args.quiet) return code;
+  const pid = process.pid;
+  let noticed = false;
+  for (const d of diags) {
+    if (!noticed && d.severity !== 'notice') {
+      io.stderr(`[NOTICE]   (${pid}) : halyard version is ${VERSION}\n`);
+      io.stderr(`[NOTICE]   (${pid}) : path to executable is ${process.argv[1] ?? 'halyard'}\n`);
+      noticed = true;
+    }
+    io.stderr(formatDiag(d, pid));
+  }
+  if (code === 1) return 1;
+  if (warnings) io.stdout('Warnings were found.\n');
+  if (code === 2) io.stdout('Configuration file has no error but will not start (no listener) => exit(2).\n');
+  else io.stdout('Configuration file is valid\n');
+  return code;
+}

@@ -1,0 +1,99 @@
+// Post-parse checks (HAProxy's check_config_validity): cross references, capability/mode
+// warnings, missing timeouts. They run only when parsing found no fatal error, as in HAProxy.
+import type { Diag } from './diag.js';
+import type { ProxyConfig } from './model.js';
+import type { ConfigParser } from './parser.js';
+
+const post = (severity: Diag['severity'], code: Diag['code'], message: string, extra?: Partial<Diag>): Diag => ({
+  severity, code, message, style: 'none', ...extra,
+});
+
+function fe(px: ProxyConfig): boolean { return px.kind === 'frontend' || px.kind === 'listen'; }
+function be(px: ProxyConfig): boolean { return px.kind === 'backend' || px.kind === 'listen'; }
+function kindWord(px: ProxyConfig): string { return px.kind === 'listen' ? 'proxy' : px.kind; }
+
+export function postChecks(p: ConfigParser): Diag[] {
+  const out: Diag[] = [];
+  const backends = new Map<string, ProxyConfig>();
+  for (const px of p.proxies) if (be(px) && !backends.has(px.name)) backends.set(px.name, px);
+
+  for (const px of p.proxies) {
+    if (px.disabled) continue;
+    if (fe(px)) {
+      if (px.binds.length === 0) {
+        out.push(post('warning', 'HLY_CFG_MISSING', `${px.kind === 'listen' ? 'proxy' : 'frontend'} '${px.name}' has no 'bind' directive. Please declare it as a backend if this was intended.`));
+      }
+      if (px.defaultBackend !== undefined) {
+        const target = backends.get(px.defaultBackend.name);
+        if (target === undefined) {
+          out.push(post('alert', 'HLY_CFG_REFERENCE', `Proxy '${px.name}': unable to find required default_backend: '${px.defaultBackend.name}'.`));
+        } else if (px.mode === 'http' && target.mode === 'tcp') {
+          out.push(post('alert', 'HLY_CFG_REFERENCE', `http frontend '${px.name}' (${px.loc.file}:${px.loc.line}) tries to use incompatible tcp backend '${target.name}' (${target.loc.file}:${target.loc.line}) as its default backend (see 'mode').`));
+        }
+        if (px.kind === 'listen' && px.servers.length > 0) {
+          out.push(post('warning', 'HLY_CFG_PLACEMENT', `In proxy '${px.name}', the 'default_backend' rule always has precedence over the servers, which will never be used.`));
+        }
+      }
+      for (const ub of px.useBackends) {
+        if (ub.dynamic) continue;
+        const target = backends.get(ub.name);
+        if (target === undefined) {
+          out.push(post('alert', 'HLY_CFG_REFERENCE', `Proxy '${px.name}': unable to find required use_backend: '${ub.name}'.`));
+        } else if (px.mode === 'http' && target.mode === 'tcp') {
+          out.push(post('alert', 'HLY_CFG_REFERENCE', `http frontend '${px.name}' (${px.loc.file}:${px.loc.line}) tries to use incompatible tcp backend '${target.name}' (${target.loc.file}:${target.loc.line}) in a 'use_backend' rule (see 'mode').`));
+        }
+      }
+      if (px.mode === 'tcp') {
+        if (px.options.httplog) {
+          out.push(post('warning', 'HLY_CFG_PLACEMENT', `'option httplog' not usable with ${kindWord(px)} '${px.name}' (needs 'mode http'). Falling back to 'option tcplog'.`));
+        }
+        if (px.httpRequest.length > 0) out.push(post('warning', 'HLY_CFG_PLACEMENT', `'http-request' rules ignored for ${kindWord(px)} '${px.name}' as they require HTTP mode.`));
+        if (px.httpResponse.length > 0) out.push(post('warning', 'HLY_CFG_PLACEMENT', `'http-response' rules ignored for ${kindWord(px)} '${px.name}' as they require HTTP mode.`));
+      }
+    }
+    if (be(px)) {
+      for (const s of px.servers) {
+        if (s.check && s.port === undefined && s.portOffset === undefined && s.checkPort === undefined && s.family !== 'unix') {
+          out.push(post('alert', 'HLY_CFG_BAD_ARG', `config: ${kindWord(px)} '${px.name}': server '${s.name}' has neither service port nor check port.`));
+        }
+      }
+      if (px.mode === 'tcp') {
+        if (px.cookie !== undefined) {
+          for (const s of px.servers) {
+            if (s.cookie !== undefined) out.push(post('warning', 'HLY_CFG_PLACEMENT', `${kindWord(px)} '${px.name}' : ignoring cookie for server '${s.name}' as HTTP mode is disabled.`));
+          }
+        }
+        if (['uri', 'url_param', 'hdr'].includes(px.balance.algo)) {
+          out.push(post('warning', 'HLY_CFG_PLACEMENT', `Layer 7 hash not possible for ${kindWord(px)} '${px.name}' (needs 'mode http'). Falling back to round robin.`));
+        }
+      }
+      for (const us of px.useServers) {
+        if (!px.servers.some((s) => s.name === us.name)) {
+          out.push(post('alert', 'HLY_CFG_REFERENCE', `${kindWord(px)} '${px.name}' : unable to find server '${us.name}' referenced in a 'use-server' rule.`));
+        }
+      }
+    }
+    const t = px.timeouts;
+    const missing = (fe(px) && t.client === undefined) || (be(px) && (t.connect === undefined || t.server === undefined));
+    if (missing) {
+      out.push(post('warning', 'HLY_CFG_MISSING', `missing timeouts for ${kindWord(px)} '${px.name}'.`, {
+        more: [
+          'While not properly invalid, you will certainly encounter various problems',
+          'with such a configuration. To fix this, please ensure that all following',
+          `timeouts are set to a non-zero value: 'client', 'connect', 'server'.`,
+        ],
+      }));
+    }
+    const logCount = px.logs.reduce((n, l) => n + (l.target === 'global' ? p.global.logs.length : 1), 0);
+    if (fe(px) && (px.options.httplog || px.options.tcplog) && logCount === 0) {
+      out.push(post('warning', 'HLY_CFG_PLACEMENT', `log format ignored for ${kindWord(px)} '${px.name}' since it has no log address.`));
+    }
+  }
+  return out;
+}
+
+/** True when something would listen: an enabled frontend/listen with a bind, or a stats socket. */
+export function hasListener(p: ConfigParser): boolean {
+  if (p.global.statsSockets.length > 0) return true;
+  return p.proxies.some((px) => fe(px) && !px.disabled && px.binds.length > 0);
+}

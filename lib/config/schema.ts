@@ -1,0 +1,115 @@
+// The JSON Schema of the compiled model (lib/config/model.ts), checked with ajv after every load:
+// a mismatch is a Halyard bug, reported instead of starting with a half-built model.
+import { Ajv, type ValidateFunction } from 'ajv';
+
+const loc = {
+  type: 'object', required: ['file', 'line'],
+  properties: { file: { type: 'string' }, line: { type: 'integer', minimum: 0 }, col: { type: 'integer' } },
+} as const;
+
+const condition = {
+  type: 'object', required: ['polarity', 'or', 'loc'],
+  properties: {
+    polarity: { enum: ['if', 'unless'] },
+    or: { type: 'array', items: { type: 'array', items: { type: 'object', required: ['acl', 'negate'] } } },
+    loc,
+  },
+} as const;
+
+const rule = {
+  type: 'object', required: ['action', 'args', 'loc'],
+  properties: { action: { type: 'string' }, args: { type: 'array', items: { type: 'string' } }, cond: condition, loc },
+} as const;
+
+const port = { type: 'integer', minimum: 0, maximum: 65535 } as const;
+const ms = { type: 'integer', minimum: 0, maximum: 2147483647 } as const;
+
+const server = {
+  type: 'object',
+  required: ['name', 'host', 'family', 'check', 'inter', 'rise', 'fall', 'weight', 'backup', 'disabled', 'maxconn', 'maxqueue', 'slowstart', 'loc'],
+  properties: {
+    name: { type: 'string', minLength: 1 },
+    host: { type: 'string' },
+    family: { enum: ['ipv4', 'ipv6', 'host', 'unix'] },
+    port, checkPort: port,
+    portOffset: { type: 'integer' },
+    check: { type: 'boolean' },
+    inter: ms, fastinter: ms, downinter: ms, slowstart: ms,
+    rise: { type: 'integer', minimum: 1 },
+    fall: { type: 'integer', minimum: 1 },
+    weight: { type: 'integer', minimum: 0, maximum: 256 },
+    backup: { type: 'boolean' }, disabled: { type: 'boolean' },
+    cookie: { type: 'string' },
+    maxconn: { type: 'integer' }, maxqueue: { type: 'integer' },
+    sendProxy: { enum: ['v1', 'v2'] },
+    loc,
+  },
+} as const;
+
+const bind = {
+  type: 'object', required: ['addresses', 'options', 'loc'],
+  properties: {
+    addresses: {
+      type: 'array', minItems: 1,
+      items: {
+        type: 'object', required: ['family', 'host', 'portLow', 'portHigh'],
+        properties: { family: { enum: ['ipv4', 'ipv6', 'unix', 'fd', 'host', 'abns', 'sockpair'] }, host: { type: 'string' }, portLow: port, portHigh: port, path: { type: 'string' } },
+      },
+    },
+    options: { type: 'object' },
+    loc,
+  },
+} as const;
+
+const proxy = {
+  type: 'object',
+  required: ['kind', 'name', 'loc', 'mode', 'binds', 'timeouts', 'balance', 'hashType', 'servers', 'useBackends', 'acls', 'options', 'retries', 'httpRequest', 'httpResponse', 'redirects', 'stats', 'logs'],
+  properties: {
+    kind: { enum: ['defaults', 'frontend', 'backend', 'listen'] },
+    name: { type: 'string' },
+    loc,
+    mode: { enum: ['tcp', 'http'] },
+    binds: { type: 'array', items: bind },
+    maxconn: { type: 'integer' },
+    timeouts: { type: 'object', additionalProperties: ms },
+    balance: { type: 'object', required: ['algo', 'args'], properties: { algo: { enum: ['roundrobin', 'static-rr', 'leastconn', 'first', 'source', 'uri', 'url_param', 'hdr', 'random'] }, args: { type: 'array', items: { type: 'string' } } } },
+    hashType: { type: 'object', required: ['method', 'fn', 'avalanche'], properties: { method: { enum: ['map-based', 'consistent'] }, fn: { enum: ['sdbm', 'djb2', 'wt6', 'crc32', 'none'] } } },
+    servers: { type: 'array', items: server },
+    defaultBackend: { type: 'object', required: ['name', 'loc'] },
+    useBackends: { type: 'array', items: { type: 'object', required: ['name', 'dynamic', 'loc'], properties: { name: { type: 'string' }, dynamic: { type: 'boolean' }, cond: condition, loc } } },
+    acls: { type: 'array', items: { type: 'object', required: ['name', 'fetch', 'match', 'patterns', 'loc'] } },
+    options: { type: 'object', required: ['httplog', 'tcplog', 'dontlognull', 'tcpCheck', 'allbackups', 'logHealthChecks', 'persist'] },
+    retries: { type: 'integer' },
+    httpRequest: { type: 'array', items: rule },
+    httpResponse: { type: 'array', items: rule },
+    httpAfterResponse: { type: 'array', items: rule },
+    redirects: { type: 'array', items: rule },
+    stats: { type: 'object', required: ['enabled', 'auth', 'admin'] },
+    logs: { type: 'array', items: { type: 'object', required: ['target', 'loc'] } },
+  },
+} as const;
+
+export const configSchema = {
+  $id: 'https://halyard.invalid/config.json',
+  type: 'object',
+  required: ['files', 'global', 'defaults', 'proxies'],
+  properties: {
+    files: { type: 'array', items: { type: 'string' } },
+    global: {
+      type: 'object', required: ['daemon', 'logs', 'statsSockets'],
+      properties: { maxconn: { type: 'integer' }, nbthread: { type: 'integer' }, daemon: { type: 'boolean' }, logs: { type: 'array' }, statsSockets: { type: 'array' } },
+    },
+    defaults: { type: 'array', items: proxy },
+    proxies: { type: 'array', items: proxy },
+  },
+} as const;
+
+let validate: ValidateFunction | undefined;
+
+/** undefined when the model is valid, else ajv's error text. Compiled once, on first use. */
+export function validateModel(model: unknown): string | undefined {
+  validate ??= new Ajv({ allErrors: false, strict: false }).compile(configSchema);
+  if (validate(model)) return undefined;
+  const e = validate.errors?.[0];
+  return e === undefined ? 'unknown error' : `${e.instancePath} ${e.message ?? ''}`;
+}

@@ -62,32 +62,43 @@ export function parseUint(text: string): number | undefined {
   return Number.isSafeInteger(n) ? n : undefined;
 }
 
-/** Levenshtein-like distance used for "did you mean" (HAProxy compares bigrams; a plain edit distance is close enough). */
-export function editDistance(a: string, b: string): number {
-  const m = a.length;
-  const n = b.length;
-  let prev = new Array<number>(n + 1);
-  let cur = new Array<number>(n + 1);
-  for (let j = 0; j <= n; j++) prev[j] = j;
-  for (let i = 1; i <= m; i++) {
-    cur[0] = i;
-    for (let j = 1; j <= n; j++) {
-      const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
-      cur[j] = Math.min((prev[j] ?? 0) + 1, (cur[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + cost);
-    }
-    [prev, cur] = [cur, prev];
+/**
+ * A word's fingerprint: counts of letter-class transitions (letters by letter, digits as one class,
+ * anything else as a separator, plus begin/end marks). Two words are close when their transition
+ * counts are: this is how HAProxy picks its "did you mean" suggestion, so ours agree with it.
+ */
+function fingerprint(word: string): Map<number, number> {
+  const fp = new Map<number, number>();
+  let from = 28;
+  const bump = (k: number): void => { fp.set(k, (fp.get(k) ?? 0) + 1); };
+  for (let i = 0; i < word.length; i++) {
+    const c = word.toLowerCase().charCodeAt(i);
+    const to = c >= 0x61 && c <= 0x7a ? c - 0x60 : c >= 0x30 && c <= 0x39 ? 27 : 28;
+    bump(32 * from + to);
+    from = to;
   }
-  return prev[n] ?? 0;
+  bump(32 * from + 28);
+  return fp;
 }
 
-/** The closest candidate to `word`, or undefined when none is reasonably close. */
+export function fingerprintDistance(a: string, b: string): number {
+  const fa = fingerprint(a);
+  const fb = fingerprint(b);
+  let d = 0;
+  for (const [k, v] of fa) d += Math.abs(v - (fb.get(k) ?? 0));
+  for (const [k, v] of fb) if (!fa.has(k)) d += v;
+  return d;
+}
+
+/** The closest candidate to `word`, or undefined when none is close enough (HAProxy's threshold). */
 export function bestMatch(word: string, candidates: Iterable<string>): string | undefined {
   let best: string | undefined;
   let bestD = Infinity;
   for (const c of candidates) {
-    const d = editDistance(word, c);
+    const d = fingerprintDistance(word, c);
     if (d < bestD) { bestD = d; best = c; }
   }
   if (best === undefined) return undefined;
-  return bestD <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
+  if (bestD > 2 * word.length || bestD > 2 * best.length) return undefined;
+  return best;
 }

@@ -50,6 +50,7 @@ export function parseArgs(argv: readonly string[]): ArgsResult {
       case '-vv': a.version = 2; break;
       case '-dr': a.relaxedDns = true; break;
       case '-dW': a.zeroWarning = true; break;
+      case '-dD': break; // diagnostic warnings: Halyard has none beyond the normal ones
       case '--json': a.json = true; break;
       case '-d': a.debug = true; a.foreground = true; break;
       case '-db': a.foreground = true; break;

@@ -7,7 +7,7 @@ import type { CliArgs } from './args.js';
 import type { CliIo } from './main.js';
 
 export async function runCheck(args: CliArgs, io: CliIo): Promise<number> {
-  const res = await loadConfig(args.files, { relaxedDns: args.relaxedDns });
+  const res = await loadConfig(args.files, { relaxedDns: args.relaxedDns, env: io.env ?? process.env });
   const diags: Diag[] = [...res.diags];
   const warnings = diags.some((d) => d.severity === 'warning');
   let code = res.verdict === 'invalid' ? 1 : res.verdict === 'no-listener' ? 2 : 0;
@@ -27,8 +27,7 @@ export async function runCheck(args: CliArgs, io: CliIo): Promise<number> {
   let noticed = false;
   for (const d of diags) {
     if (!noticed && d.severity !== 'notice') {
-      io.stderr(`[NOTICE]   (${pid}) : halyard version is ${VERSION}\n`);
-      io.stderr(`[NOTICE]   (${pid}) : path to executable is ${process.argv[1] ?? 'halyard'}\n`);
+      io.stderr(noticeBanner());
       noticed = true;
     }
     io.stderr(formatDiag(d, pid));
@@ -38,4 +37,10 @@ export async function runCheck(args: CliArgs, io: CliIo): Promise<number> {
   if (code === 2) io.stdout('Configuration file has no error but will not start (no listener) => exit(2).\n');
   else io.stdout('Configuration file is valid\n');
   return code;
+}
+
+/** The two NOTICE lines HAProxy prints once, before its first warning or alert. */
+export function noticeBanner(): string {
+  const pid = process.pid;
+  return `[NOTICE]   (${pid}) : halyard version is ${VERSION}\n[NOTICE]   (${pid}) : path to executable is ${process.argv[1] ?? 'halyard'}\n`;
 }

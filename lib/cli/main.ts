@@ -1,12 +1,15 @@
 // The command line: check mode, condition evaluation, version; serving comes with the listeners.
 import { evalCondition } from '../config/cond.js';
+import { expandPaths } from '../config/reader.js';
 import { HAPROXY_COMPAT, VERSION } from '../version.js';
 import { parseArgs, USAGE } from './args.js';
-import { runCheck } from './check.js';
+import { noticeBanner, runCheck } from './check.js';
 
 export interface CliIo {
   stdout(s: string): void;
   stderr(s: string): void;
+  /** the environment "${VAR}" expands from (process.env when absent) */
+  readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
 const banner = (): string => `Halyard version ${VERSION} - HAProxy ${HAPROXY_COMPAT} compatible configuration and behaviour\n`;
@@ -27,8 +30,9 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     return 0;
   }
   if (args.condition !== undefined) {
-    const r = evalCondition([args.condition], { env: process.env });
+    const r = evalCondition([args.condition], { env: io.env ?? process.env });
     if (r.ok) return r.value ? 0 : 1;
+    io.stderr(noticeBanner());
     io.stderr(`[ALERT]    (${process.pid}) : config : Failed to evaluate condition: ${r.error}\n`);
     return 2;
   }
@@ -45,7 +49,15 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     io.stderr(USAGE);
     return 1;
   }
-  if (args.check) return runCheck(args, io);
+  if (args.check) {
+    // a directory with no *.cfg leaves nothing to load: HAProxy prints its usage then
+    if (expandPaths(args.files).files.length === 0 && expandPaths(args.files).errors.length === 0) {
+      io.stdout(banner());
+      io.stderr(USAGE);
+      return 1;
+    }
+    return runCheck(args, io);
+  }
   io.stderr(`[ALERT]    (${process.pid}) : serving traffic is not implemented yet; use -c to check a configuration.\n`);
   return 1;
 }

@@ -121,12 +121,14 @@ class Parser {
     const pred = name === null ? undefined : PREDICATES[name[0].slice(0, -1)];
     if (name === null || pred === undefined) return this.unparsable();
     const close = this.s.indexOf(')', this.i);
-    if (close < 0) return this.unparsable();
+    if (close < 0) {
+      return { ok: false, error: `expected ')' in argument 1 of predicate '${pred.name}' used in conditional expression`, pos: this.s.length + 1 };
+    }
     const inner = this.s.slice(this.i + name[0].length, close);
     this.i = close + 1;
     const args = inner.length === 0 ? [] : inner.split(',');
     if (args.length < pred.n) {
-      return { ok: false, error: `missing arguments (got ${args.length}/${pred.n}), type 'string' expected in argument ${args.length + 1} of predicate '${pred.name}' used in conditional expression`, pos: at + 1 };
+      return { ok: false, error: `missing arguments (got ${args.length}/${pred.n}), type 'string' expected in argument ${args.length} of predicate '${pred.name}' used in conditional expression`, pos: close + 2 };
     }
     if (args.length > pred.n) {
       return { ok: false, error: `too many arguments for predicate '${pred.name}' in conditional expression`, pos: at + 1 };

@@ -32,8 +32,10 @@ export interface Diag {
   readonly tail?: readonly string[];
   /** The keyword the diagnostic is about, for --json consumers. */
   readonly keyword?: string;
-  /** fatal: keep parsing but refuse to start. abort: stop reading this file (HAProxy's ERR_ABORT). */
+  /** HAProxy's ERR_ABORT: the load stops after this file and no "Fatal errors" summary is printed. */
   readonly abort?: boolean;
+  /** printed as an ALERT but does not fail the check ("'pidfile' already specified. Continuing.") */
+  readonly nonFatal?: boolean;
 }
 
 /** What a keyword parser returns: nothing when all is well, else one or more diagnostics without location. */
@@ -45,6 +47,7 @@ export interface Verdict {
   readonly more?: readonly string[];
   readonly tail?: readonly string[];
   readonly abort?: boolean;
+  readonly nonFatal?: boolean;
   /** column of the offending word (1-based), when known */
   readonly col?: number;
 }

@@ -73,7 +73,9 @@ export function lexLine(raw: string, ctx: LexContext): LexedLine {
   let dquote = -1;
   // A ${VAR[*]} expansion splits into several words; pieces before the current word are pushed here.
   const flush = (): void => {
-    if (inWord) words.push({ text: cur, col: start + 1, quoted });
+    // a NUL byte (from \x00) ends the word, as it ends a C string in HAProxy
+    const nul = cur.indexOf('\0');
+    if (inWord) words.push({ text: nul >= 0 ? cur.slice(0, nul) : cur, col: start + 1, quoted });
     cur = ''; inWord = false; quoted = false;
   };
   const begin = (): void => {
@@ -90,6 +92,8 @@ export function lexLine(raw: string, ctx: LexContext): LexedLine {
       begin();
       const d = i + 1 < n ? raw.charCodeAt(i + 1) : -1;
       if (d === 0x20 || d === 0x23 || d === 0x5c || d === 0x27 || d === 0x22) { cur += raw[i + 1]; i += 2; continue; }
+      // "\$" protects a dollar from expansion inside double quotes
+      if (d === 0x24 && dquote >= 0) { cur += '$'; i += 2; continue; }
       if (d === 0x6e) { cur += '\n'; i += 2; continue; }
       if (d === 0x72) { cur += '\r'; i += 2; continue; }
       if (d === 0x74) { cur += '\t'; i += 2; continue; }

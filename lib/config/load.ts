@@ -26,7 +26,7 @@ export interface LoadResult {
 }
 
 const summary = (message: string): Diag => ({ severity: 'alert', code: 'HLY_CFG_FILE', message, style: 'none' });
-const isFatal = (d: Diag): boolean => d.severity === 'alert';
+const isFatal = (d: Diag): boolean => d.severity === 'alert' && d.nonFatal !== true;
 
 export async function loadConfig(paths: readonly string[], opts: LoadOptions = {}): Promise<LoadResult> {
   const env = opts.env ?? process.env;
@@ -37,8 +37,9 @@ export async function loadConfig(paths: readonly string[], opts: LoadOptions = {
   let fatal = false;
   for (const f of files) {
     const before = parser.diags.length;
-    const aborted = readFile(f, parser);
+    const stopped = readFile(f, parser);
     const mine = parser.diags.slice(before);
+    const aborted = stopped || mine.some((d) => d.abort === true);
     diags.push(...mine);
     const fileFatal = mine.some(isFatal);
     if (fileFatal || aborted) diags.push(summary(`Error(s) found in configuration file : ${f}`));

@@ -60,6 +60,8 @@ export class ConfigParser {
   /** the defaults section implicitly used by the next proxy */
   curDefaults: ProxyConfig;
   private section: Section = { kind: 'none' };
+  /** set by an error after which HAProxy reads no further line of the file */
+  stopFile = false;
   private readonly fePxByName = new Map<string, ProxyConfig>();
   private readonly bePxByName = new Map<string, ProxyConfig>();
   /** defaults sections referenced explicitly by `from`, and those used implicitly (for the ambiguity alert) */
@@ -78,6 +80,7 @@ export class ConfigParser {
       ...(v.more !== undefined ? { more: v.more } : {}),
       ...(keyword !== undefined ? { keyword } : {}),
       ...(v.abort === true ? { abort: true } : {}),
+      ...(v.nonFatal === true ? { nonFatal: true } : {}),
     };
     this.diags.push(d);
   }
@@ -170,8 +173,9 @@ export class ConfigParser {
     if (fromName !== undefined) {
       const d = this.namedDefaults.get(fromName);
       if (d === undefined) {
-        this.report(st.loc, { severity: 'alert', code: 'HLY_CFG_REFERENCE', message: `defaults section '${fromName}' not found for ${kind} '${name}'.`, style: 'parsing-tight', abort: true }, kind);
+        this.report(st.loc, { severity: 'alert', code: 'HLY_CFG_REFERENCE', message: `defaults section '${fromName}' not found for ${kind} '${name}'.`, abort: true }, kind);
         this.section = { kind: 'skipped', name: kind };
+        this.stopFile = true;
         return;
       }
       base = d;

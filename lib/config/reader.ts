@@ -87,7 +87,8 @@ export function readText(text: string, file: string, parser: ConfigParser): bool
     if (readLine(lines[n] ?? '', n + 1)) return true;
   }
   const open = stack[stack.length - 1];
-  if (open !== undefined) return abort(open.line, `non-terminated '.if' block.`);
+  // reported at the file's last line, where HAProxy notices it
+  if (open !== undefined) return abort(lines.length, `non-terminated '.if' block.`);
   parser.endOfFile();
   return false;
 
@@ -137,6 +138,7 @@ export function readText(text: string, file: string, parser: ConfigParser): bool
           return false;
         }
         case '.else': {
+          if (words.length > 1) { abort(lineNo, `Unexpected argument '${words[1]?.text ?? ''}' for '.else'.`); return false; }
           const top = stack[stack.length - 1];
           if (top === undefined) return abort(lineNo, `lone '.else' with no matching '.if'.`);
           if (top.sawElse) return abort(lineNo, `'.else' after '.else' is not permitted.`);
@@ -146,6 +148,7 @@ export function readText(text: string, file: string, parser: ConfigParser): bool
           return false;
         }
         case '.endif':
+          if (words.length > 1) { abort(lineNo, `Unexpected argument '${words[1]?.text ?? ''}' for '.endif'.`); return false; }
           if (stack.pop() === undefined) return abort(lineNo, `lone '.endif' with no matching '.if'.`);
           return false;
         case '.notice': case '.warning': case '.alert': case '.diag': {
@@ -156,7 +159,7 @@ export function readText(text: string, file: string, parser: ConfigParser): bool
           }
           if (dir === '.diag') return false; // printed only with -dD by HAProxy
           const sev = dir === '.notice' ? 'notice' : dir === '.warning' ? 'warning' : 'alert';
-          parser.diags.push({ severity: sev, code: 'HLY_CFG_COND', style: 'parsing-tight', loc, message: `'${words[1]?.text ?? ''}'.` });
+          parser.diags.push({ severity: sev, code: 'HLY_CFG_COND', style: 'parsing-tight', loc, message: `'${words[1]?.text ?? ''}'.`, ...(sev === 'alert' ? { abort: true } : {}) });
           return false;
         }
         default:
@@ -167,7 +170,7 @@ export function readText(text: string, file: string, parser: ConfigParser): bool
     }
     if (!active) return false;
     parser.statement({ loc, words, raw });
-    return false;
+    return parser.stopFile;
   }
 }
 

@@ -80,7 +80,7 @@ function placed(row: ProxyKeyword): (c: ProxyKwContext) => ParseResult {
     if (px.kind === 'defaults') {
       if (row.defaults === 'no') return alert('HLY_CFG_PLACEMENT', `'${row.name}' not allowed in 'defaults' section.`);
       if (row.defaults === 'named' && c.anonymousDefaults) {
-        return alert('HLY_CFG_PLACEMENT', `'${row.name}' not allowed in anonymous 'defaults' section.`, { style: 'parsing-tight' });
+        return alert('HLY_CFG_PLACEMENT', `'${row.name}' not allowed in anonymous 'defaults' section.`);
       }
       return row.parse(c);
     }

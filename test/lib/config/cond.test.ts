@@ -25,7 +25,7 @@ t.test('errors are worded as haproxy words them', async (t) => {
   const r1 = evalCondition(['foo(1)'], { env });
   t.same(r1, { ok: false, error: "unparsable conditional expression 'foo(1)'", pos: 1 });
   const r2 = evalCondition(['streq(a)'], { env });
-  t.match(r2, { ok: false, error: "missing arguments (got 1/2), type 'string' expected in argument 2 of predicate 'streq' used in conditional expression" });
+  t.match(r2, { ok: false, error: "missing arguments (got 1/2), type 'string' expected in argument 1 of predicate 'streq' used in conditional expression" });
   const r3 = evalCondition(['1', '0'], { env });
   t.same(r3, { ok: false, error: "unexpected character '0' at the end of conditional expression '1 0'", pos: 3 });
 });

@@ -16,7 +16,7 @@ const cfg = (name: string, text: string): string => {
 };
 const run = (...args: string[]) => {
   const r = spawnSync(process.execPath, [cliPath, ...args], { encoding: 'utf8', cwd: dir, env: { PATH: process.env.PATH ?? '' } });
-  return { code: r.status, out: r.stdout, err: r.stderr.replace(/\(\d+\)/g, '(PID)') };
+  return { code: r.status, out: r.stdout, err: r.stderr.replace(/\(\d+\) :/g, '(PID) :') };
 };
 
 t.test('a valid file: "Configuration file is valid" on stdout, nothing on stderr, exit 0', async (t) => {

@@ -15,7 +15,6 @@ export const ErrorCodes = {
   HLY_CFG_FILE: 'configuration file or directory cannot be read',
   HLY_CFG_RESOLVE: 'server address cannot be resolved',
   HLY_CFG_SCHEMA: 'compiled model does not match its JSON Schema (a Halyard bug)',
-  HLY_CLI_USAGE: 'bad command-line usage',
 } as const;
 
 export type ErrorCode = keyof typeof ErrorCodes;

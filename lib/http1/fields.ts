@@ -176,8 +176,8 @@ function classify(
 
 /**
  * Content-Length value: one or more decimal numbers separated by commas and blanks, all
- * equal (RFC 9110 §8.6 allows a recipient to accept such a list). Empty, signed, hex or
- * mixed values are -1. Values past 2^53 are refused too (HAProxy's limit is 2^64).
+ * equal (RFC 9110 §8.6 allows a recipient to accept such a list). Empty, signed, hex,
+ * mixed values and empty list elements are -1. Values past 2^53 are refused too (HAProxy's limit is 2^64).
  */
 export function parseContentLength(buf: Uint8Array, p: number, end: number): number {
   if (p === end) return -1;
@@ -197,12 +197,15 @@ export function parseContentLength(buf: Uint8Array, p: number, end: number): num
     }
     if (p === ds) return -1;
     while (p < end && isSpHt(buf[p])) p++;
+    if (result >= 0 && n !== result) return -1;
+    result = n;
     if (p < end) {
       if (buf[p] !== COMMA) return -1;
       p++;
+      // HAProxy 2.6.12 refuses a trailing comma ("3," and "3, " are 400).
+      while (p < end && isSpHt(buf[p])) p++;
+      if (p === end) return -1;
     }
-    if (result >= 0 && n !== result) return -1;
-    result = n;
   }
   return result;
 }

@@ -147,6 +147,13 @@ export class RequestHead extends MessageHead {
   /** Method classes the response framing depends on. */
   isHead = false;
   isConnect = false;
+  /**
+   * The request carried both Content-Length and Transfer-Encoding: HAProxy forwards it
+   * (chunked wins) but answers with `connection: close` and closes the client connection
+   * after the response, ignoring anything pipelined behind it (RFC 9112 §6.1). The
+   * engine must do the same.
+   */
+  closeAfter = false;
 
   reset(buf: Buffer, start: number, end: number): void {
     this.resetHead(buf, start, end);
@@ -155,6 +162,7 @@ export class RequestHead extends MessageHead {
     this.uriEnd = start;
     this.isHead = false;
     this.isConnect = false;
+    this.closeAfter = false;
   }
 
   method(): string {

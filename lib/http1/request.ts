@@ -16,8 +16,9 @@
  * version above 1.0 counts as 1.1, "http/1.1" and HTTP/0.9-style lines are 400).
  * Framing: Transfer-Encoding must end in a single `chunked` (then every Content-Length is
  * dropped), otherwise Content-Length, otherwise no body. A Host that differs from an
- * absolute-form target's authority is 400, and so is a WebSocket upgrade without
- * Sec-WebSocket-Key (HAProxy checks it).
+ * absolute-form target's authority is 400, and so is a WebSocket upgrade (Connection:
+ * upgrade + Upgrade: websocket) without a 24-byte Sec-WebSocket-Key (HAProxy checks it).
+ * Content-Length beside Transfer-Encoding sets out.closeAfter (see head.ts).
  */
 import { CR, LF, TOKEN, URI_CHAR, isSpHt } from './chars.js';
 import { HDR_UPGRADE, HDR_WS_KEY, type RequestHead } from './head.js';
@@ -60,7 +61,10 @@ export function parseRequestHead(buf: Buffer, start: number, end: number, out: R
   if (out.teLines > 0) {
     // Transfer-Encoding wins over Content-Length, which HAProxy then removes.
     if (out.teChunked !== 1 || !out.teLastChunked) return bad(out, 'bad-transfer-encoding', start);
-    if (out.contentLength >= 0) dropContentLength(out);
+    if (out.contentLength >= 0) {
+      dropContentLength(out);
+      out.closeAfter = true;
+    }
     if (out.teOther > 0) {
       out.error = 'unsupported-coding';
       out.errorAt = start;
@@ -74,7 +78,7 @@ export function parseRequestHead(buf: Buffer, start: number, end: number, out: R
   }
   if (out.htxCost > HTX_BUDGET) return bad(out, 'head-too-large', start);
   if (out.hostIndex >= 0 && !hostMatchesAuthority(out)) return bad(out, 'host-mismatch', out.uriStart);
-  if (out.upgradeIndex >= 0 && isWebSocket(out) && !hasWsKey(out)) return bad(out, 'websocket-key', start);
+  if (out.wantsUpgrade() && isWebSocket(out) && !hasWsKey(out)) return bad(out, 'websocket-key', start);
   return 0;
 }
 
@@ -129,7 +133,10 @@ function containsWebsocket(out: RequestHead, i: number): boolean {
   return text.split(',').some((t) => t.trim() === 'websocket');
 }
 
+/** HAProxy wants a 24-byte key (base64 of a 16-byte nonce, RFC 6455 §4.1). */
 function hasWsKey(out: RequestHead): boolean {
-  for (let i = 0; i < out.count; i++) if (out.kind[i] === HDR_WS_KEY) return true;
+  for (let i = 0; i < out.count; i++) {
+    if (out.kind[i] === HDR_WS_KEY && (out.hdr[4 * i + 3] as number) - (out.hdr[4 * i + 2] as number) === 24) return true;
+  }
   return false;
 }

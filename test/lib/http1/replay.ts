@@ -41,6 +41,7 @@ export function replay(payload: Buffer, splits: readonly number[] = []): Replay 
 
   let phase: 'head' | 'body' = 'head';
   let current: Outcome | null = null;
+  let closing = false;
   const queue: Buffer[] = pieces;
   while (queue.length > 0) {
     const piece = queue.shift() as Buffer;
@@ -69,6 +70,9 @@ export function replay(payload: Buffer, splits: readonly number[] = []): Replay 
       messages.push(current);
       reader.reset();
       phase = current.bodyIncomplete ? 'body' : 'head';
+      // After a CL+TE request HAProxy closes once it has answered: nothing more is read.
+      closing = head.closeAfter;
+      if (closing && !current.bodyIncomplete) break;
       if (end < buf.length) queue.unshift(buf.subarray(end));
       continue;
     }
@@ -77,12 +81,14 @@ export function replay(payload: Buffer, splits: readonly number[] = []): Replay 
     if (n < 0) {
       msg.status = 400;
       msg.error = body.error;
+      msg.bodyIncomplete = false;
       return { messages, trailing: 0 };
     }
     msg.forwardedBytes += n;
     if (body.done) {
       msg.bodyIncomplete = false;
       phase = 'head';
+      if (closing) break;
       if (n < piece.length) queue.unshift(piece.subarray(n));
     }
   }
@@ -91,4 +97,15 @@ export function replay(payload: Buffer, splits: readonly number[] = []): Replay 
 
 function rejected(status: number, error: string | null): Outcome {
   return { status, error, line: '', forwardedBytes: 0, bodyIncomplete: false };
+}
+
+/**
+ * What the client would read, one status per response: 200 per forwarded message, the
+ * error status of a refused one, 408 when the stream ends inside a head or a body (the
+ * proxy waits for the rest and times out, as haproxy's `timeout http-request` does).
+ */
+export function clientStatuses(r: Replay): number[] {
+  const out = r.messages.filter((m) => !m.bodyIncomplete).map((m) => m.status);
+  if (r.trailing > 0 || r.messages.some((m) => m.bodyIncomplete)) out.push(408);
+  return out;
 }

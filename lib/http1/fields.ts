@@ -1,0 +1,285 @@
+/**
+ * Field-line scanner shared by the request and response head parsers, plus the parsers of
+ * the few header values that decide framing (Content-Length, Transfer-Encoding,
+ * Connection, Host). The rules follow what HAProxy 2.6.12 does on the wire (checked with
+ * the real binary, see test/lib/http1/malformed-cases.ts):
+ *
+ * - a field name is one or more tchars directly followed by ':' (no space before the
+ *   colon, no empty name); anything else is a 400;
+ * - a line may end in CRLF or a bare LF (HAProxy accepts both); a CR not followed by LF
+ *   is refused;
+ * - obs-fold (a line starting with SP/HTAB) continues the previous value: like HAProxy we
+ *   overwrite the CR/LF bytes with SP in place, so even a verbatim copy of the head is
+ *   unfolded and no downstream parser can read it differently;
+ * - NUL, controls other than HTAB and DEL in a value are refused (stricter than HAProxy);
+ * - Content-Length: comma lists and repeated lines are accepted only when every value is
+ *   the same number; repeats are marked `drop` (HAProxy forwards one line);
+ * - Host: a repeated Host must be equal (case-insensitively) and is dropped, else 400.
+ *
+ * Transfer-Encoding tokens are only counted here (fields `te*` of the scan state); the
+ * request and response parsers turn them into a verdict, because the rules differ.
+ */
+import {
+  COLON, COMMA, CR, FIELD, FIELD_BAD, FIELD_CR, FIELD_OK, HT, LF, SP, TOKEN, eqLower, isSpHt,
+} from './chars.js';
+import type { MessageHead } from './head.js';
+import {
+  CONN_CLOSE, CONN_KEEPALIVE, CONN_UPGRADE, HDR_CONNECTION, HDR_CONTENT_LENGTH, HDR_HOST,
+  HDR_OTHER, HDR_TRANSFER_ENCODING, HDR_UPGRADE, HDR_WS_KEY, MAX_HEADERS, MAX_LINES,
+} from './head.js';
+
+/**
+ * HAProxy converts a head to HTX before processing it; the HTX copy must fit in
+ * bufsize (16384) - maxrewrite (1024), less HTX's own fixed overhead. Measured on 2.6.12:
+ * a head is refused when 8 + len(method+uri+version) + sum(8 + name + value) + 8 exceeds
+ * 15291 (value trimmed, folds expanded), whatever the number of headers.
+ */
+export const HTX_BUDGET = 15291;
+/** And the raw head (start line to empty line) must fit in 16320 bytes of input buffer. */
+export const MAX_RAW_HEAD = 16320;
+
+/**
+ * Scans field lines from `pos` (start of the first line after the start line) to
+ * `head.end`. Returns the offset just past the empty line, or -1 with head.error set.
+ * `isRequest` enables the Host checks.
+ */
+export function scanFields(head: MessageHead, pos: number, isRequest: boolean): number {
+  const buf = head.buf;
+  const hdr = head.hdr;
+  let stored = 0;
+  let cost = 0;
+  for (;;) {
+    const b = buf[pos];
+    if (b === LF) return finish(head, pos + 1, cost);
+    if (b === CR) {
+      if (buf[pos + 1] !== LF) return fail(head, 'bare-cr', pos);
+      return finish(head, pos + 2, cost);
+    }
+    const ns = pos;
+    while (TOKEN[buf[pos] as number] === 1) pos++;
+    if (pos === ns || buf[pos] !== COLON) return fail(head, 'bad-header-name', pos);
+    const ne = pos++;
+    // Value: remember the first and last non-blank bytes; unfold obs-folds in place.
+    let vs = -1;
+    let ve = pos;
+    for (;;) {
+      const c = buf[pos] as number;
+      const cls = FIELD[c] as number;
+      if (cls === FIELD_OK) {
+        if (c !== SP && c !== HT) {
+          if (vs < 0) vs = pos;
+          ve = pos + 1;
+        }
+        pos++;
+        continue;
+      }
+      if (cls === FIELD_BAD) return fail(head, 'bad-header-value', pos);
+      let lf = pos;
+      if (cls === FIELD_CR) {
+        if (buf[pos + 1] !== LF) return fail(head, 'bare-cr', pos);
+        lf = pos + 1;
+      }
+      if (isSpHt(buf[lf + 1])) {
+        buf.fill(SP, pos, lf + 1);
+        pos = lf + 1;
+        continue;
+      }
+      if (vs < 0) vs = ve = pos;
+      pos = lf + 1;
+      break;
+    }
+    const i = head.count;
+    if (i >= MAX_LINES) return fail(head, 'too-many-headers', ns);
+    head.count = i + 1;
+    hdr[4 * i] = ns;
+    hdr[4 * i + 1] = ne;
+    hdr[4 * i + 2] = vs;
+    hdr[4 * i + 3] = ve;
+    head.kind[i] = HDR_OTHER;
+    head.drop[i] = 0;
+    let vlen = ve - vs;
+    const err = classify(head, i, ns, ne, vs, ve, isRequest);
+    if (err !== 0) return -1;
+    if (head.drop[i] === 0) {
+      if (++stored > MAX_HEADERS) return fail(head, 'too-many-headers', ns);
+      if (head.kind[i] === HDR_CONTENT_LENGTH) vlen = decimalLength(head.contentLength);
+      cost += 8 + (ne - ns) + vlen;
+    }
+  }
+}
+
+function finish(head: MessageHead, end: number, cost: number): number {
+  head.htxCost += cost;
+  return end;
+}
+
+export function fail(head: MessageHead, why: NonNullable<MessageHead['error']>, at: number): -1 {
+  head.error = why;
+  head.errorAt = at;
+  return -1;
+}
+
+/** Sets kind/drop for header i and folds its value into the head state. 0 or -1. */
+function classify(
+  head: MessageHead, i: number, ns: number, ne: number, vs: number, ve: number, isRequest: boolean,
+): number {
+  const buf = head.buf;
+  switch (ne - ns) {
+    case 4:
+      if (isRequest && eqLower(buf, ns, ne, 'host')) {
+        head.kind[i] = HDR_HOST;
+        if (head.hostIndex < 0) {
+          head.hostIndex = i;
+        } else {
+          const hs = head.hdr[4 * head.hostIndex + 2] as number;
+          const he = head.hdr[4 * head.hostIndex + 3] as number;
+          if (!sameCaseless(buf, hs, he, vs, ve)) return fail(head, 'host-mismatch', vs);
+          head.drop[i] = 1;
+        }
+      }
+      return 0;
+    case 7:
+      if (eqLower(buf, ns, ne, 'upgrade')) {
+        head.kind[i] = HDR_UPGRADE;
+        if (head.upgradeIndex < 0) head.upgradeIndex = i;
+      }
+      return 0;
+    case 10:
+      if (eqLower(buf, ns, ne, 'connection')) {
+        head.kind[i] = HDR_CONNECTION;
+        head.connection |= connectionTokens(buf, vs, ve);
+      }
+      return 0;
+    case 14:
+      if (eqLower(buf, ns, ne, 'content-length')) {
+        head.kind[i] = HDR_CONTENT_LENGTH;
+        const n = parseContentLength(buf, vs, ve);
+        if (n < 0 || (head.contentLength >= 0 && n !== head.contentLength)) {
+          return fail(head, 'bad-content-length', vs);
+        }
+        if (head.contentLength >= 0) head.drop[i] = 1;
+        head.contentLength = n;
+      }
+      return 0;
+    case 17:
+      if (eqLower(buf, ns, ne, 'transfer-encoding')) {
+        head.kind[i] = HDR_TRANSFER_ENCODING;
+        countCodings(head, buf, vs, ve);
+      } else if (eqLower(buf, ns, ne, 'sec-websocket-key')) {
+        head.kind[i] = HDR_WS_KEY;
+      }
+      return 0;
+    default:
+      return 0;
+  }
+}
+
+/**
+ * Content-Length value: one or more decimal numbers separated by commas and blanks, all
+ * equal (RFC 9110 §8.6 allows a recipient to accept such a list). Empty, signed, hex,
+ * mixed values and empty list elements are -1. Values past 2^53 are refused too (HAProxy's limit is 2^64).
+ */
+export function parseContentLength(buf: Uint8Array, p: number, end: number): number {
+  if (p === end) return -1;
+  let result = -1;
+  while (p < end) {
+    let b = buf[p] as number;
+    if (b === SP || b === HT) {
+      p++;
+      continue;
+    }
+    const ds = p;
+    let n = 0;
+    while (p < end && (b = (buf[p] as number) - 0x30) >= 0 && b <= 9) {
+      n = n * 10 + b;
+      if (n > Number.MAX_SAFE_INTEGER) return -1;
+      p++;
+    }
+    if (p === ds) return -1;
+    while (p < end && isSpHt(buf[p])) p++;
+    if (result >= 0 && n !== result) return -1;
+    result = n;
+    if (p < end) {
+      if (buf[p] !== COMMA) return -1;
+      p++;
+      // HAProxy 2.6.12 refuses a trailing comma ("3," and "3, " are 400).
+      while (p < end && isSpHt(buf[p])) p++;
+      if (p === end) return -1;
+    }
+  }
+  return result;
+}
+
+/** Counts Transfer-Encoding tokens into head.te* (all lines together, in order). */
+function countCodings(head: MessageHead, buf: Uint8Array, p: number, end: number): void {
+  head.teLines++;
+  while (p < end) {
+    const b = buf[p];
+    if (b === SP || b === HT || b === COMMA) {
+      p++;
+      continue;
+    }
+    const ts = p;
+    while (p < end && buf[p] !== COMMA) p++;
+    let te = p;
+    while (te > ts && isSpHt(buf[te - 1])) te--;
+    if (eqLower(buf, ts, te, 'chunked')) {
+      head.teChunked++;
+      head.teLastChunked = true;
+    } else {
+      head.teOther++;
+      head.teLastChunked = false;
+    }
+  }
+}
+
+/** close / keep-alive / upgrade tokens of a Connection value, as CONN_* bits. */
+export function connectionTokens(buf: Uint8Array, p: number, end: number): number {
+  let bits = 0;
+  while (p < end) {
+    const b = buf[p];
+    if (b === SP || b === HT || b === COMMA) {
+      p++;
+      continue;
+    }
+    const ts = p;
+    while (p < end && buf[p] !== COMMA) p++;
+    let te = p;
+    while (te > ts && isSpHt(buf[te - 1])) te--;
+    if (eqLower(buf, ts, te, 'close')) bits |= CONN_CLOSE;
+    else if (eqLower(buf, ts, te, 'keep-alive')) bits |= CONN_KEEPALIVE;
+    else if (eqLower(buf, ts, te, 'upgrade')) bits |= CONN_UPGRADE;
+  }
+  return bits;
+}
+
+/** ASCII case-insensitive equality of two ranges of the same buffer. */
+export function sameCaseless(buf: Uint8Array, as: number, ae: number, bs: number, be: number): boolean {
+  if (ae - as !== be - bs) return false;
+  for (let k = 0; k < ae - as; k++) {
+    const x = buf[as + k] as number;
+    const y = buf[bs + k] as number;
+    if (x !== y && ((x | 0x20) !== (y | 0x20) || (x | 0x20) < 0x61 || (x | 0x20) > 0x7a)) return false;
+  }
+  return true;
+}
+
+/** Marks every Content-Length line dropped (Transfer-Encoding wins, RFC 9112 §6.3). */
+export function dropContentLength(head: MessageHead): void {
+  for (let i = 0; i < head.count; i++) {
+    if (head.kind[i] === HDR_CONTENT_LENGTH && head.drop[i] === 0) {
+      head.drop[i] = 1;
+      head.htxCost -= 8 + 14 + decimalLength(head.contentLength);
+    }
+  }
+  head.contentLength = -1;
+}
+
+function decimalLength(n: number): number {
+  let len = 1;
+  while (n >= 10) {
+    n = Math.floor(n / 10);
+    len++;
+  }
+  return len;
+}

@@ -29,6 +29,15 @@ export interface HashType {
 
 export const DEFAULT_HASH_TYPE: HashType = { method: 'map-based', fn: 'sdbm', avalanche: false };
 
+/**
+ * `hash-type <method> [<function> [avalanche]]` as HAProxy reads it: a bare `consistent`
+ * means sdbm WITH avalanche (a bare `map-based` means sdbm without).
+ */
+export function hashType(method: HashMethod, fn?: HashFunction, avalanche = false): HashType {
+  if (fn === undefined) return { method, fn: 'sdbm', avalanche: method === 'consistent' };
+  return { method, fn, avalanche };
+}
+
 /** `balance` plus the backend options the balancers need, as the config compiler produces them. */
 export interface BalanceSpec {
   readonly algo: BalanceAlgo;

@@ -48,7 +48,8 @@ export class Backend {
   readonly counters = new BackendCounters();
   /** optional observer of state changes (logging); null by default */
   stateListener: StateListener | null = null;
-  private readonly balancer: Balancer;
+  /** the algorithm (exposed for introspection and tests; frontends only call pick) */
+  readonly balancer: Balancer;
   private readonly byName = new Map<string, Server>();
 
   constructor(cfg: BackendConfig) {

@@ -13,6 +13,7 @@
  * with it all usable backups are balanced.
  */
 import { BALANCERS } from './balance/index.js';
+import { nowSec, startClock } from './clock.js';
 import { newLbParams, recountServers, scaledWeight } from './balance/lbprm.js';
 import type { BalanceSpec, Balancer, LbParams, PickContext } from './balance/types.js';
 import { Server, SrvAdmin, SrvState, SRV_UWGHT_MAX, type ServerConfig } from './server.js';
@@ -60,6 +61,7 @@ export class Backend {
     for (const s of this.servers) this.byName.set(s.name, s);
     this.lb = newLbParams(this.servers, cfg.balance.allBackups);
     this.balancer = BALANCERS[cfg.balance.algo](this.lb, cfg.balance, () => this.rescale());
+    startClock();
   }
 
   /** Recomputes every eweight in the balancer's scale and commits it (balancer construction). */
@@ -115,7 +117,7 @@ export class Backend {
     this.counters.cumSess++;
     if (srv.served > srv.counters.maxSess) srv.counters.maxSess = srv.served;
     if (this.lb.served > this.counters.maxSess) this.counters.maxSess = this.lb.served;
-    srv.counters.lastSess = Math.floor(Date.now() / 1000);
+    srv.counters.lastSess = nowSec();
     if (this.balancer.takeConn !== undefined) this.balancer.takeConn(srv);
   }
 

@@ -25,7 +25,7 @@ class Ring {
     const pts: { key: number; srv: Server; j: number }[] = [];
     for (const s of servers) {
       if (s.backup !== backup || !s.usable) continue;
-      for (let j = 0; j < s.eweight; j++) pts.push({ key: fullHash(s.puid * SRV_EWGHT_RANGE + j), srv: s, j });
+      for (let j = 0; j < s.eweight; j++) pts.push({ key: fullHash(s.puid * SRV_EWGHT_RANGE + j) >>> 0, srv: s, j });
     }
     // Equal keys keep declaration order, like eb32 duplicates inserted at start-up.
     pts.sort((a, b) => a.key - b.key);
@@ -106,7 +106,8 @@ export class ChashTree {
   }
 
   /** The server nearest to `hash` on the ring, walking on past `avoid` and overloaded servers. */
-  byHash(hash: number, avoid: Server | null, balanceFactor: number): Server | null {
+  byHash(h: number, avoid: Server | null, balanceFactor: number): Server | null {
+    const hash = h >>> 0; // callers pass int32 (see hash.ts)
     const r = this.ring();
     if (r.len === 0) return null;
     let next = r.lowerBound(hash);
@@ -182,14 +183,14 @@ export abstract class ChashBased implements Balancer {
   }
 }
 
-/** A small xorshift32 generator: fast, allocation-free, seedable for tests. */
+/** A small xorshift32 generator returning int32: fast, allocation-free, seedable for tests. */
 export function xorshift32(seed: number): () => number {
-  let x = seed >>> 0 || 0x9e3779b9;
+  let x = seed | 0 || 0x9e3779b9 | 0;
   return () => {
     x ^= x << 13;
     x ^= x >>> 17;
     x ^= x << 5;
-    return x >>> 0;
+    return x | 0;
   };
 }
 

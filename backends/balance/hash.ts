@@ -1,7 +1,11 @@
 /**
  * The hash functions of `hash-type` (sdbm, djb2, wt6, crc32) and the `avalanche` integer mixer,
  * computing the same 32-bit values as HAProxy so a key lands on the same server.
- * They hash bytes in place (no string, no copy); results are unsigned 32-bit numbers.
+ * They hash bytes in place (no string, no copy).
+ *
+ * Results are SIGNED 32-bit integers; `h >>> 0` is HAProxy's unsigned value. Returning int32
+ * keeps them small integers for V8: a uint32 above 2^31 returned from a call is boxed on the
+ * heap, which would make every hashed pick allocate. Consumers convert where they use them.
  */
 import type { HashFunction } from './types.js';
 
@@ -13,7 +17,7 @@ export function hashSdbm(buf: Uint8Array, start: number, end: number): number {
   for (let i = start; i < end; i++) {
     h = ((buf[i] as number) + (h << 6) + (h << 16) - h) | 0;
   }
-  return h >>> 0;
+  return h | 0;
 }
 
 /** djb2: h = h * 33 + c, from 5381. */
@@ -22,7 +26,7 @@ export function hashDjb2(buf: Uint8Array, start: number, end: number): number {
   for (let i = start; i < end; i++) {
     h = ((h << 5) + h + (buf[i] as number)) | 0;
   }
-  return h >>> 0;
+  return h;
 }
 
 /** wt6: two 32-bit lanes with data-dependent rotations (Willy Tarreau's "wt6"). */
@@ -43,7 +47,7 @@ export function hashWt6(buf: Uint8Array, start: number, end: number): number {
     step0 = u & 0x1f;
     step1 = u >>> 11;
   }
-  return (h0 ^ h1) >>> 0;
+  return h0 ^ h1;
 }
 
 // The plain CRC-32 (polynomial 0xEDB88320) table, computed once at load.
@@ -60,7 +64,7 @@ export function hashCrc32(buf: Uint8Array, start: number, end: number): number {
   for (let i = start; i < end; i++) {
     h = (CRC_TABLE[(h ^ (buf[i] as number)) & 0xff] as number) ^ (h >>> 8);
   }
-  return ~h >>> 0;
+  return ~h;
 }
 
 export const HASH_FUNCTIONS: Readonly<Record<HashFunction, ByteHash>> = {
@@ -82,5 +86,5 @@ export function fullHash(a: number): number {
   a = ((a + 0xd3a2646c) | 0) ^ (a << 9);
   a = (a + 0xfd7046c5 + (a << 3)) | 0;
   a = a ^ 0xb55a4f09 ^ (a >>> 16);
-  return Math.imul(a, 3221225473 | 0) >>> 0;
+  return Math.imul(a, 3221225473 | 0);
 }

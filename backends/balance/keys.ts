@@ -4,7 +4,8 @@
  * consistent-hash ring. A missing key (no header, no parameter, TCP mode) falls back to round
  * robin on the same map or ring, as HAProxy does.
  *
- * Each extractor returns the 32-bit hash, or NO_KEY. They read the frontend's bytes in place.
+ * Each extractor returns the 32-bit hash as a signed int32 (see hash.ts), or NO_KEY. They read
+ * the frontend's bytes in place.
  */
 import type { Server } from '../server.js';
 import { ChashBased, useChashScale } from './chash.js';
@@ -12,7 +13,8 @@ import { fullHash, HASH_FUNCTIONS, type ByteHash } from './hash.js';
 import { MapBased, useMapScale } from './map.js';
 import type { BalanceSpec, Balancer, BalancerFactory, ByteSlice, LbParams, PickContext } from './types.js';
 
-export const NO_KEY = -1;
+/** Outside the int32 range, so no hash can be mistaken for it. */
+export const NO_KEY = 0x100000000;
 
 const SLASH = 0x2f;
 const QMARK = 0x3f;
@@ -90,7 +92,7 @@ export class KeyHasher {
     for (let l = 0; l + 4 <= src.length; l += 4) {
       h ^= ((src[l] as number) << 24) | ((src[l + 1] as number) << 16) | ((src[l + 2] as number) << 8) | (src[l + 3] as number);
     }
-    return this.finish(h >>> 0);
+    return this.finish(h);
   }
 
   /** `uri [len N] [depth N] [whole] [path-only]`: the target up to `?`, limited as configured. */

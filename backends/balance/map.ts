@@ -80,10 +80,10 @@ export class ServerMap {
     return avoided;
   }
 
-  /** The server owning `hash` (no room check: a hashed request queues on its server). */
+  /** The server owning `hash` (int32, read unsigned); no room check: it queues on its server. */
   byHash(hash: number): Server | null {
     const tot = this.lb.totWeight;
-    return tot === 0 ? null : (this.slots[hash % tot] ?? null);
+    return tot === 0 ? null : (this.slots[(hash >>> 0) % tot] ?? null);
   }
 
   /** The current map, for tests and the stats page (copies: cold). */

@@ -24,3 +24,4 @@ export const BALANCERS: Readonly<Record<BalanceAlgo, BalancerFactory>> = {
 
 export type { BalanceAlgo, BalanceSpec, Balancer, BalancerFactory, ByteSlice, HashType, PickContext } from './types.js';
 export { balanceSpec, DEFAULT_HASH_TYPE, hashType } from './types.js';
+export { addrBytes } from './addr.js';

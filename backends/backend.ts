@@ -1,0 +1,224 @@
+/**
+ * The runtime backend: its servers in declaration order, its balancer, and the few entry points
+ * everything else uses.
+ *
+ *   pick(ctx, avoid)              hot: choose a server for a request (null: none or all full)
+ *   takeConn(srv) / releaseConn   hot: a connection to srv starts / ends (leastconn, first)
+ *   setServerState(srv, state)    cold: operational change (health checks, via serverState())
+ *   setAdmin(srv, flag, on)       cold: maintenance / drain (runtime API, stats page)
+ *   setWeight(srv, "50%")         cold: `set weight` with HAProxy's rules and messages
+ *
+ * Active/backup choice, as HAProxy: backups are used only when no active server is usable;
+ * without `option allbackups` only the first usable backup (declaration order) takes traffic,
+ * with it all usable backups are balanced.
+ */
+import { BALANCERS } from './balance/index.js';
+import { nowSec, startClock } from './clock.js';
+import { newLbParams, recountServers, scaledWeight } from './balance/lbprm.js';
+import type { BalanceSpec, Balancer, LbParams, PickContext } from './balance/types.js';
+import { Server, SrvAdmin, SrvState, SRV_UWGHT_MAX, type ServerConfig } from './server.js';
+
+export interface BackendConfig {
+  readonly name: string;
+  /** proxy id (`iid`); the compiler numbers proxies in declaration order */
+  readonly id: number;
+  readonly balance: BalanceSpec;
+  readonly servers: readonly ServerConfig[];
+}
+
+/** Backend-level counters, plain numbers like the servers'. */
+export class BackendCounters {
+  /** sessions ever assigned to a server of this backend: stats `stot` */
+  cumSess = 0;
+  /** load-balanced picks: stats `lbtot` */
+  lbtot = 0;
+  /** highest concurrent sessions: stats `smax` */
+  maxSess = 0;
+}
+
+/** Told about every operational or admin change, for logs ("Server be/s1 is DOWN ..."). */
+export type StateListener = (be: Backend, srv: Server, previous: SrvState, reason: string) => void;
+
+export class Backend {
+  readonly name: string;
+  readonly id: number;
+  readonly balance: BalanceSpec;
+  readonly servers: readonly Server[];
+  /** shared balancing bookkeeping (read-only for everyone but this class and the balancer) */
+  readonly lb: LbParams;
+  readonly counters = new BackendCounters();
+  /** optional observer of state changes (logging); null by default */
+  stateListener: StateListener | null = null;
+  /** the algorithm (exposed for introspection and tests; frontends only call pick) */
+  readonly balancer: Balancer;
+  private readonly byName = new Map<string, Server>();
+
+  constructor(cfg: BackendConfig) {
+    this.name = cfg.name;
+    this.id = cfg.id;
+    this.balance = cfg.balance;
+    this.servers = cfg.servers.map((sc, i) => new Server(sc, i + 1));
+    for (const s of this.servers) this.byName.set(s.name, s);
+    this.lb = newLbParams(this.servers, cfg.balance.allBackups);
+    this.balancer = BALANCERS[cfg.balance.algo](this.lb, cfg.balance, () => this.rescale());
+    startClock();
+  }
+
+  /** Recomputes every eweight in the balancer's scale and commits it (balancer construction). */
+  private rescale(): void {
+    for (const s of this.servers) s.eweight = scaledWeight(this.lb, s.uweight);
+    recountServers(this.lb);
+    for (const s of this.servers) {
+      s.curEweight = s.eweight;
+      s.curUsable = s.usable;
+    }
+  }
+
+  findServer(name: string): Server | undefined {
+    return this.byName.get(name);
+  }
+
+  /** Some server can take load-balanced traffic; when false, pick() null means "503, no server". */
+  get hasUsableServer(): boolean {
+    return this.lb.totWeight > 0;
+  }
+
+  /** Runtime weight changes apply (HAProxy's dynamic algorithms). */
+  get dynamicWeights(): boolean {
+    return this.balancer.dynamic;
+  }
+
+  /** Sessions currently served by this backend's servers. */
+  get served(): number {
+    return this.lb.served;
+  }
+
+  /**
+   * A server for this request, or null: no usable server (`hasUsableServer` false) or all
+   * candidates saturated (queue the request). `avoid` is the server a retry leaves; it comes
+   * back only when nothing else has room.
+   */
+  pick(ctx: PickContext, avoid: Server | null = null): Server | null {
+    const lb = this.lb;
+    if (lb.totWeight === 0) return null;
+    const s = lb.srvAct === 0 && lb.fbck !== null && !this.balancer.handlesFbck ? lb.fbck : this.balancer.pick(ctx, avoid);
+    if (s !== null && s !== avoid) {
+      s.counters.lbtot++;
+      this.counters.lbtot++;
+    }
+    return s;
+  }
+
+  /** A connection (TCP) or request (HTTP) to `srv` starts. */
+  takeConn(srv: Server): void {
+    srv.served++;
+    this.lb.served++;
+    srv.counters.cumSess++;
+    this.counters.cumSess++;
+    if (srv.served > srv.counters.maxSess) srv.counters.maxSess = srv.served;
+    if (this.lb.served > this.counters.maxSess) this.counters.maxSess = this.lb.served;
+    srv.counters.lastSess = nowSec();
+    if (this.balancer.takeConn !== undefined) this.balancer.takeConn(srv);
+  }
+
+  /** That connection or request ended. */
+  releaseConn(srv: Server): void {
+    srv.served--;
+    this.lb.served--;
+    if (this.balancer.dropConn !== undefined) this.balancer.dropConn(srv);
+  }
+
+  /**
+   * Sets the operational state (checks report here through `serverState`). Returns false when
+   * nothing changed. A server in maintenance stays STOPPED whatever checks say.
+   */
+  setServerState(srv: Server, state: SrvState, reason = ''): boolean {
+    if (srv.state === state || (srv.inMaint && state !== SrvState.STOPPED)) return false;
+    const previous = srv.state;
+    srv.state = state;
+    srv.lastChange = Date.now();
+    if (state === SrvState.STOPPED) srv.counters.downTrans++;
+    this.commit(srv);
+    if (this.stateListener !== null) this.stateListener(this, srv, previous, reason);
+    return true;
+  }
+
+  /**
+   * Sets or clears an admin flag (SrvAdmin.FMAINT, FDRAIN, ...). Entering maintenance stops
+   * the server; leaving it brings it back UP at once, as `set server state ready` does (a
+   * health check then confirms or refutes it).
+   */
+  setAdmin(srv: Server, flag: number, on: boolean, reason = ''): void {
+    const wasMaint = srv.inMaint;
+    const previous = srv.state;
+    // Config maintenance goes with forced maintenance: clearing FMAINT clears both.
+    if (on) srv.admin |= flag;
+    else srv.admin &= ~(flag === SrvAdmin.FMAINT ? SrvAdmin.FMAINT | SrvAdmin.CMAINT : flag);
+    if (!wasMaint && srv.inMaint) {
+      srv.state = SrvState.STOPPED;
+      srv.lastChange = Date.now();
+    } else if (wasMaint && !srv.inMaint) {
+      srv.state = SrvState.RUNNING;
+      srv.lastChange = Date.now();
+    }
+    this.commit(srv);
+    if (this.stateListener !== null) this.stateListener(this, srv, previous, reason);
+  }
+
+  /**
+   * `set weight <be/srv> <N|N%>`: returns null on success or HAProxy's message. A relative
+   * weight is taken from the configured weight. Static algorithms only accept 0 and 100%.
+   */
+  setWeight(srv: Server, text: string): string | null {
+    if (text === '') return 'Require <weight> or <weight%>.\n';
+    const m = /^([+-]?\d+)(.*)$/.exec(text);
+    if (m === null) return 'Empty weight string empty or preceded by garbage';
+    let w = Number(m[1]);
+    const rest = m[2] as string;
+    if (rest === '%') {
+      if (w < 0) return 'Relative weight must be positive.\n';
+      if (w > 25600) w = 25600;
+      w = Math.floor((srv.iweight * w) / 100);
+      if (w > SRV_UWGHT_MAX) w = SRV_UWGHT_MAX;
+    } else if (w < 0 || w > SRV_UWGHT_MAX) {
+      return 'Absolute weight can only be between 0 and 256 inclusive.\n';
+    } else if (rest !== '') {
+      return 'Trailing garbage in weight string';
+    }
+    if (w !== 0 && w !== srv.iweight && !this.balancer.dynamic) {
+      return "Backend is using a static LB algorithm and only accepts weights '0%' and '100%'.\n";
+    }
+    this.setUserWeight(srv, w);
+    return null;
+  }
+
+  /** Sets the user weight directly (already validated). */
+  setUserWeight(srv: Server, weight: number): void {
+    srv.uweight = weight;
+    this.commit(srv);
+  }
+
+  /**
+   * Applies a server's pending state/weight to the balancer: recount, then tell it what
+   * changed, then record what it now accounts for (HAProxy's srv_lb_commit_status).
+   */
+  private commit(srv: Server): void {
+    srv.eweight = scaledWeight(this.lb, srv.uweight);
+    const was = srv.curUsable;
+    const will = srv.usable;
+    recountServers(this.lb);
+    if (!was && will) this.balancer.serverUp(srv);
+    else if (was && !will) this.balancer.serverDown(srv);
+    else if (was && will && srv.curEweight !== srv.eweight) this.balancer.weightChanged(srv);
+    srv.curEweight = srv.eweight;
+    srv.curUsable = will;
+  }
+}
+
+/**
+ * The one entry point for health checks (and, later, the master's IPC message): a check
+ * reports a state for a server and the backend decides what it means for balancing.
+ */
+export function serverState(be: Backend, srv: Server, state: SrvState, reason: string): boolean {
+  return be.setServerState(srv, state, reason);
+}

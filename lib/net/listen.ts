@@ -1,0 +1,160 @@
+// Listening sockets for `bind` lines: every address form HAProxy 2.6 accepts that Node can serve
+// (ip:port, [v6]:port, *:port, port ranges, comma lists, unix@/path with mode/user/group, fd@N).
+// One net.Server per port; connections go to a callback, so whoever owns the sockets (the master
+// today, shared with workers tomorrow) stays apart from whoever serves them.
+import { chmodSync, chownSync, unlinkSync } from 'node:fs';
+import { createServer, type Server, type Socket } from 'node:net';
+import { execFileSync } from 'node:child_process';
+import type { BindAddress, BindConfig } from '../config/model.js';
+
+export interface ListenTarget {
+  /** the proxy that owns the bind line, for messages and routing */
+  readonly proxy: string;
+  /** 'frontend' or 'proxy' (listen sections), as HAProxy words its bind errors */
+  readonly kind: string;
+  readonly bind: BindConfig;
+}
+
+export interface OpenListener {
+  readonly proxy: string;
+  readonly bind: BindConfig;
+  /** what was asked for, printable: `127.0.0.1:8080`, `/run/x.sock`, `fd@3` */
+  readonly label: string;
+  readonly server: Server;
+}
+
+/**
+ * Called for every accepted connection. Sockets arrive paused (pauseOnConnect): the frontend
+ * resumes them when it has a slot, which is how maxconn holds connections without reading them.
+ */
+export type OnConnection = (proxy: string, socket: Socket, l: OpenListener) => void;
+
+export class BindError extends Error {
+  constructor(readonly target: ListenTarget, readonly label: string, readonly reason: string) {
+    super(`Binding [${target.bind.loc.file}:${target.bind.loc.line}] for ${target.kind} ${target.proxy}: cannot bind socket (${reason}) for [${label}]`);
+  }
+}
+
+const REASONS: Readonly<Record<string, string>> = {
+  EADDRINUSE: 'Address already in use',
+  EACCES: 'Permission denied',
+  EADDRNOTAVAIL: 'Cannot assign requested address',
+  EAFNOSUPPORT: 'Address family not supported by protocol',
+  EBADF: 'Bad file descriptor',
+  ENOENT: 'No such file or directory',
+  EINVAL: 'Invalid argument',
+};
+
+function reasonOf(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException | undefined)?.code ?? '';
+  return REASONS[code] ?? ((e as Error | undefined)?.message ?? String(e));
+}
+
+interface Endpoint {
+  label: string;
+  options: { host?: string; port?: number; path?: string; fd?: number; ipv6Only?: boolean; backlog?: number };
+  unix?: { path: string; mode?: string; user?: string; group?: string; uid?: string; gid?: string };
+}
+
+function endpoints(a: BindAddress, bind: BindConfig): Endpoint[] {
+  const o = bind.options;
+  const backlog = typeof o.backlog === 'string' ? Number(o.backlog) : undefined;
+  const common = backlog !== undefined && Number.isFinite(backlog) ? { backlog } : {};
+  switch (a.family) {
+    case 'unix': {
+      const path = a.path ?? '';
+      const str = (k: string): string | undefined => (typeof o[k] === 'string' ? (o[k] as string) : undefined);
+      const unix: NonNullable<Endpoint['unix']> = { path };
+      for (const k of ['mode', 'user', 'group', 'uid', 'gid'] as const) {
+        const v = str(k);
+        if (v !== undefined) unix[k] = v;
+      }
+      return [{ label: path, options: { path, ...common }, unix }];
+    }
+    case 'fd':
+      return [{ label: `fd@${a.path ?? ''}`, options: { fd: Number(a.path), ...common } }];
+    case 'abns':
+    case 'sockpair':
+      throw new Error(`'${a.family}@' listeners are not supported by Halyard`);
+    default: {
+      const out: Endpoint[] = [];
+      const v6only = o.v6only === true;
+      for (let p = a.portLow; p <= a.portHigh; p++) {
+        const host = a.host;
+        const label = a.family === 'ipv6' ? `[${host}]:${p}` : `${host}:${p}`;
+        out.push({ label, options: { host, port: p, ...(v6only ? { ipv6Only: true } : {}), ...common } });
+      }
+      return out;
+    }
+  }
+}
+
+function listenOne(server: Server, ep: Endpoint): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (e: Error): void => { server.off('listening', onListening); reject(e); };
+    const onListening = (): void => { server.off('error', onError); resolve(); };
+    server.once('error', onError);
+    server.once('listening', onListening);
+    if (ep.unix !== undefined) {
+      // a stale socket file from a previous run would make listen() fail: HAProxy replaces it too
+      try { unlinkSync(ep.unix.path); } catch { /* absent: fine */ }
+    }
+    server.listen(ep.options);
+  });
+}
+
+function idOf(kind: 'user' | 'group', name: string): number {
+  if (/^[0-9]+$/.test(name)) return Number(name);
+  return Number(execFileSync('id', [kind === 'user' ? '-u' : '-g', name], { encoding: 'utf8' }).trim());
+}
+
+function applyUnixPerms(ep: Endpoint): void {
+  const u = ep.unix;
+  if (u === undefined) return;
+  if (u.mode !== undefined) chmodSync(u.path, parseInt(u.mode, 8));
+  const uid = u.uid ?? u.user;
+  const gid = u.gid ?? u.group;
+  if (uid !== undefined || gid !== undefined) {
+    chownSync(u.path, uid !== undefined ? idOf('user', uid) : -1, gid !== undefined ? (u.gid !== undefined ? Number(u.gid) : idOf('group', gid)) : -1);
+  }
+}
+
+/**
+ * Open every listener of `targets`. All or nothing: on the first failure the ones already open
+ * are closed and a BindError says which bind line and why (HAProxy's "cannot bind socket" line).
+ */
+export async function openListeners(targets: readonly ListenTarget[], onConnection: OnConnection): Promise<OpenListener[]> {
+  const open: OpenListener[] = [];
+  try {
+    for (const t of targets) {
+      for (const a of t.bind.addresses) {
+        for (const ep of endpoints(a, t.bind)) {
+          const server = createServer({ allowHalfOpen: true, pauseOnConnect: true });
+          const l: OpenListener = { proxy: t.proxy, bind: t.bind, label: ep.label, server };
+          server.on('connection', (s: Socket) => onConnection(t.proxy, s, l));
+          try {
+            await listenOne(server, ep);
+            applyUnixPerms(ep);
+          } catch (e: unknown) {
+            throw new BindError(t, ep.label, reasonOf(e));
+          }
+          open.push(l);
+        }
+      }
+    }
+  } catch (e: unknown) {
+    await closeListeners(open);
+    throw e;
+  }
+  return open;
+}
+
+export function closeListeners(ls: readonly OpenListener[]): Promise<void> {
+  return Promise.all(ls.map((l) => new Promise<void>((r) => { if (!l.server.listening) r(); else l.server.close(() => r()); }))).then(() => undefined);
+}
+
+/** The port the OS chose, for `bind :0`-style tests. */
+export function boundPort(l: OpenListener): number {
+  const a = l.server.address();
+  return typeof a === 'object' && a !== null ? a.port : 0;
+}

@@ -1,0 +1,173 @@
+// The master's part of serving: load and validate the configuration, own the listening sockets,
+// handle signals and pidfile, and hand accepted connections to the runtime. Today master and
+// worker live in one process; this file never reaches into a frontend beyond ServedFrontend, so
+// moving the runtime into cluster workers changes how `accept` is delivered, not what this does.
+import { writeFileSync } from 'node:fs';
+import type { Socket } from 'node:net';
+import { formatDiag } from '../config/diag.js';
+import { loadConfig } from '../config/load.js';
+import type { HalyardConfig, ProxyConfig } from '../config/model.js';
+import { BindError, closeListeners, openListeners, type ListenTarget, type OpenListener } from '../net/listen.js';
+import type { CliIo } from '../cli/main.js';
+import type { RuntimeFactory, ServeRuntime, ServedFrontend } from './types.js';
+
+export interface ServeOptions {
+  readonly files: readonly string[];
+  readonly relaxedDns: boolean;
+  readonly pidfile?: string;
+  readonly softStopPids: readonly number[];
+  readonly hardStopPids: readonly number[];
+  readonly quiet: boolean;
+  /** called once listeners are open (daemon mode tells its parent; tests learn the ports) */
+  readonly onReady?: (s: Serving) => void;
+}
+
+export interface Serving {
+  readonly listeners: readonly OpenListener[];
+  readonly runtime: ServeRuntime;
+  /** resolves with the exit code when the process should exit */
+  readonly done: Promise<number>;
+  softStop(): void;
+  hardStop(): void;
+}
+
+const warn = (io: CliIo, msg: string): void => io.stderr(`[WARNING]  (${process.pid}) : ${msg}\n`);
+const alertLine = (io: CliIo, msg: string): void => io.stderr(`[ALERT]    (${process.pid}) : ${msg}\n`);
+
+function listenTargets(cfg: HalyardConfig): ListenTarget[] {
+  const out: ListenTarget[] = [];
+  const fe = (px: ProxyConfig): boolean => (px.kind === 'frontend' || px.kind === 'listen') && !px.disabled;
+  for (const px of cfg.proxies.filter(fe)) {
+    for (const bind of px.binds) out.push({ proxy: px.name, kind: px.kind === 'listen' ? 'proxy' : 'frontend', bind });
+  }
+  return out;
+}
+
+function signalAll(pids: readonly number[], sig: NodeJS.Signals): void {
+  for (const pid of pids) {
+    try { process.kill(pid, sig); } catch { /* already gone */ }
+  }
+}
+
+/**
+ * Open the listeners; on "address in use" with old processes named by -sf/-st, ask them to
+ * release their sockets (SIGTTOU) and try again, as HAProxy's classic reload does; give them
+ * their sockets back (SIGTTIN) if we still cannot bind.
+ */
+async function bindWithHandover(targets: ListenTarget[], opts: ServeOptions, onConn: (p: string, s: Socket) => void): Promise<OpenListener[]> {
+  const old = [...opts.softStopPids, ...opts.hardStopPids];
+  try {
+    return await openListeners(targets, onConn);
+  } catch (e: unknown) {
+    if (!(e instanceof BindError) || old.length === 0 || !/in use/.test(e.reason)) throw e;
+  }
+  signalAll(old, 'SIGTTOU');
+  let last: unknown;
+  for (let i = 0; i < 50; i++) {
+    await new Promise((r) => setTimeout(r, 20));
+    try {
+      return await openListeners(targets, onConn);
+    } catch (e: unknown) {
+      last = e;
+    }
+  }
+  signalAll(old, 'SIGTTIN');
+  throw last;
+}
+
+export async function serve(opts: ServeOptions, io: CliIo, makeRuntime: RuntimeFactory): Promise<number> {
+  const res = await loadConfig(opts.files, { relaxedDns: opts.relaxedDns });
+  // the same diagnostics as -c: a config that -c rejects never starts
+  if (!opts.quiet) for (const d of res.diags) io.stderr(formatDiag(d, process.pid));
+  if (res.verdict === 'invalid' || res.config === undefined) return 1;
+  const cfg = res.config;
+  let runtime: ServeRuntime;
+  try {
+    runtime = makeRuntime(cfg);
+  } catch (e: unknown) {
+    alertLine(io, `config : ${(e as Error).message}`);
+    return 1;
+  }
+  const byName = new Map<string, ServedFrontend>(runtime.frontends.map((f) => [f.name, f]));
+  const onConn = (proxy: string, s: Socket): void => {
+    const fe = byName.get(proxy);
+    if (fe === undefined) s.destroy();
+    else fe.accept(s);
+  };
+  let listeners: OpenListener[];
+  try {
+    listeners = await bindWithHandover(listenTargets(cfg), opts, onConn);
+  } catch (e: unknown) {
+    runtime.close();
+    alertLine(io, e instanceof BindError ? e.message : `cannot start listeners: ${(e as Error).message}`);
+    alertLine(io, '[halyard.main()] Some protocols failed to start their listeners! Exiting.');
+    return 1;
+  }
+  if (opts.pidfile !== undefined) {
+    try {
+      writeFileSync(opts.pidfile, `${process.pid}\n`);
+    } catch (e: unknown) {
+      alertLine(io, `[halyard.main()] Cannot create pidfile ${opts.pidfile}: ${(e as Error).message}`);
+    }
+  }
+  signalAll(opts.softStopPids, 'SIGUSR1');
+  signalAll(opts.hardStopPids, 'SIGTERM');
+
+  let finish: (code: number) => void = () => undefined;
+  const done = new Promise<number>((r) => { finish = r; });
+  let paused = false;
+  let stopping = false;
+  let hardTimer: NodeJS.Timeout | undefined;
+
+  const hardStop = (): void => {
+    void closeListeners(listeners);
+    for (const f of runtime.frontends) f.destroyAll();
+    runtime.close();
+    finish(0);
+  };
+  const softStop = (): void => {
+    if (stopping) return;
+    stopping = true;
+    void closeListeners(listeners);
+    for (const f of runtime.frontends) {
+      f.stopAccepting();
+      warn(io, `Proxy ${f.name} stopped (cumulated conns: FE: ${f.cumulatedConns.fe}, BE: ${f.cumulatedConns.be}).`);
+    }
+    const limit = cfg.global.hardStopAfter;
+    if (limit !== undefined) {
+      hardTimer = setTimeout(hardStop, limit);
+      hardTimer.unref();
+    }
+    void Promise.all(runtime.frontends.map((f) => f.drain())).then(() => {
+      if (hardTimer !== undefined) clearTimeout(hardTimer);
+      runtime.close();
+      finish(0);
+    });
+  };
+  // SIGTTOU releases the listening sockets so a new process can bind them; SIGTTIN takes them back.
+  const pause = (): void => {
+    if (paused || stopping) return;
+    paused = true;
+    void closeListeners(listeners);
+    warn(io, 'Pausing listeners (SIGTTOU).');
+  };
+  const resume = (): void => {
+    if (!paused || stopping) return;
+    paused = false;
+    void openListeners(listenTargets(cfg), onConn).then(
+      (ls) => { listeners = ls; warn(io, 'Resuming listeners (SIGTTIN).'); },
+      (e: unknown) => alertLine(io, `cannot resume listeners: ${(e as Error).message}`),
+    );
+  };
+  const handlers: [NodeJS.Signals, () => void][] = [
+    ['SIGTERM', hardStop], ['SIGINT', hardStop], ['SIGUSR1', softStop], ['SIGTTOU', pause], ['SIGTTIN', resume],
+    ['SIGHUP', () => undefined],
+    ['SIGUSR2', () => warn(io, 'SIGUSR2 (reload) is not implemented yet; use -sf with a new process.')],
+  ];
+  for (const [sig, h] of handlers) process.on(sig, h);
+  void done.then(() => { for (const [sig, h] of handlers) process.off(sig, h); });
+
+  const serving: Serving = { listeners, runtime, done, softStop, hardStop };
+  opts.onReady?.(serving);
+  return done;
+}

@@ -20,7 +20,7 @@
  * request and response parsers turn them into a verdict, because the rules differ.
  */
 import {
-  COLON, COMMA, CR, FIELD, FIELD_BAD, FIELD_CR, FIELD_OK, HT, LF, SP, TOKEN, eqLower, isSpHt,
+  COLON, COMMA, CR, FIELD, FIELD_CR, FIELD_LF, HT, LF, SP, TOKEN, eqLower, isSpHt,
 } from './chars.js';
 import type { MessageHead } from './head.js';
 import {
@@ -59,21 +59,19 @@ export function scanFields(head: MessageHead, pos: number, isRequest: boolean): 
     while (TOKEN[buf[pos] as number] === 1) pos++;
     if (pos === ns || buf[pos] !== COLON) return fail(head, 'bad-header-name', pos);
     const ne = pos++;
-    // Value: remember the first and last non-blank bytes; unfold obs-folds in place.
-    let vs = -1;
-    let ve = pos;
+    // Value. Fast path: runs of bytes above 0x1F except DEL (visible, SP, obs-text) need
+    // no decision; HTAB, CR, LF and the refused controls drop out of the inner loop.
+    // Obs-folds are unfolded in place; blanks are trimmed once the line end is known.
+    let vs = pos;
+    let c = buf[pos] as number;
     for (;;) {
-      const c = buf[pos] as number;
-      const cls = FIELD[c] as number;
-      if (cls === FIELD_OK) {
-        if (c !== SP && c !== HT) {
-          if (vs < 0) vs = pos;
-          ve = pos + 1;
-        }
-        pos++;
+      while (c > 0x1f && c !== 0x7f) c = buf[++pos] as number;
+      if (c === HT) {
+        c = buf[++pos] as number;
         continue;
       }
-      if (cls === FIELD_BAD) return fail(head, 'bad-header-value', pos);
+      const cls = FIELD[c] as number;
+      if (cls !== FIELD_CR && cls !== FIELD_LF) return fail(head, 'bad-header-value', pos);
       let lf = pos;
       if (cls === FIELD_CR) {
         if (buf[pos + 1] !== LF) return fail(head, 'bare-cr', pos);
@@ -82,12 +80,15 @@ export function scanFields(head: MessageHead, pos: number, isRequest: boolean): 
       if (isSpHt(buf[lf + 1])) {
         buf.fill(SP, pos, lf + 1);
         pos = lf + 1;
+        c = buf[pos] as number;
         continue;
       }
-      if (vs < 0) vs = ve = pos;
-      pos = lf + 1;
       break;
     }
+    let ve = pos;
+    while (vs < ve && isSpHt(buf[vs])) vs++;
+    while (ve > vs && isSpHt(buf[ve - 1])) ve--;
+    pos = buf[pos] === CR ? pos + 2 : pos + 1;
     const i = head.count;
     if (i >= MAX_LINES) return fail(head, 'too-many-headers', ns);
     head.count = i + 1;

@@ -20,7 +20,7 @@
  * upgrade + Upgrade: websocket) without a 24-byte Sec-WebSocket-Key (HAProxy checks it).
  * Content-Length beside Transfer-Encoding sets out.closeAfter (see head.ts).
  */
-import { CR, LF, TOKEN, URI_CHAR, isSpHt } from './chars.js';
+import { CR, LF, TOKEN, isSpHt } from './chars.js';
 import { HDR_UPGRADE, HDR_WS_KEY, type RequestHead } from './head.js';
 import { HTX_BUDGET, dropContentLength, fail, sameCaseless, scanFields } from './fields.js';
 
@@ -34,7 +34,8 @@ export function parseRequestHead(buf: Buffer, start: number, end: number, out: R
   out.methodEnd = me;
   while (isSpHt(buf[p])) p++;
   const us = p;
-  while (URI_CHAR[buf[p] as number] === 1) p++;
+  let u = buf[p] as number;
+  while (u > 0x20 && u < 0x7f) u = buf[++p] as number; // URI_CHAR, without the lookup
   out.uriStart = us;
   out.uriEnd = p;
   if (p === us || !isSpHt(buf[p])) {

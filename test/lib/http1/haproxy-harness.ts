@@ -52,13 +52,12 @@ function requestLength(buf: Buffer): number {
       p += size + 2;
       if (p > buf.length) return -1;
     }
-    const te = buf.indexOf('\r\n', p);
+    // Trailer lines, then the empty line.
     for (let q = p; ; ) {
       const le = buf.indexOf('\r\n', q);
       if (le < 0) return -1;
       if (le === q) return le + 2;
       q = le + 2;
-      void te;
     }
   }
   const m = /\r\ncontent-length: (\d+)/.exec(head);
@@ -85,39 +84,59 @@ function connectOnce(port: number): Promise<boolean> {
   });
 }
 
-export async function startLab(): Promise<Lab> {
+/** `frontendLines`: extra lines for the frontend section (rules). */
+export async function startLab(frontendLines: readonly string[] = []): Promise<Lab> {
   const origin = originServer();
   await new Promise<void>((r) => origin.listen(0, '127.0.0.1', r));
   const oport = (origin.address() as net.AddressInfo).port;
-  const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'halyard-h1-'));
-  const cfg = join(dir, 'haproxy.cfg');
-  writeFileSync(
-    cfg,
-    [
-      'defaults',
-      '  mode http',
-      '  timeout connect 1s',
-      '  timeout client 5s',
-      '  timeout server 5s',
-      '  timeout http-request 300ms',
-      '  timeout http-keep-alive 300ms',
-      'frontend fe',
-      `  bind 127.0.0.1:${port}`,
-      '  default_backend be',
-      'backend be',
-      `  server s1 127.0.0.1:${oport}`,
-      '',
-    ].join('\n'),
-  );
-  const hp: ChildProcess = spawn('haproxy', ['-db', '-f', cfg], { stdio: 'ignore' });
-  const exited = new Promise<void>((r) => hp.on('exit', () => r()));
-  // haproxy signals nothing when it is ready, so poll its port (up to 10 s).
+  // haproxy binds with SO_REUSEPORT by default, so two labs could share a port picked at
+  // the same moment; `noreuseport` makes that a bind failure, and we retry another port.
+  for (let attempt = 0; ; attempt++) {
+    const port = await freePort();
+    const cfg = join(dir, 'haproxy.cfg');
+    writeFileSync(cfg, config(port, oport, frontendLines));
+    const hp: ChildProcess = spawn('haproxy', ['-db', '-f', cfg], { stdio: 'ignore' });
+    const exited = new Promise<void>((r) => hp.on('exit', () => r()));
+    if (await listening(port, hp)) return lab(port, hp, exited, origin, dir);
+    hp.kill();
+    await exited;
+    if (attempt === 4) throw new Error('haproxy did not start listening');
+  }
+}
+
+function config(port: number, oport: number, frontendLines: readonly string[]): string {
+  return [
+    'global',
+    '  noreuseport',
+    'defaults',
+    '  mode http',
+    '  timeout connect 1s',
+    '  timeout client 5s',
+    '  timeout server 5s',
+    '  timeout http-request 300ms',
+    '  timeout http-keep-alive 300ms',
+    'frontend fe',
+    `  bind 127.0.0.1:${port}`,
+    ...frontendLines.map((l) => `  ${l}`),
+    '  default_backend be',
+    'backend be',
+    `  server s1 127.0.0.1:${oport}`,
+    '',
+  ].join('\n');
+}
+
+/** haproxy signals nothing when it is ready, so poll its port (up to 10 s). */
+async function listening(port: number, hp: ChildProcess): Promise<boolean> {
   const deadline = Date.now() + 10_000;
   while (!(await connectOnce(port))) {
-    if (Date.now() > deadline || hp.exitCode !== null) throw new Error('haproxy did not start listening');
+    if (Date.now() > deadline || hp.exitCode !== null) return false;
     await new Promise((r) => setTimeout(r, 20));
   }
+  return hp.exitCode === null;
+}
+
+function lab(port: number, hp: ChildProcess, exited: Promise<void>, origin: net.Server, dir: string): Lab {
   return {
     send(bytes: Buffer) {
       return new Promise((resolve) => {

@@ -3,6 +3,7 @@
 import type { Diag } from './diag.js';
 import type { ProxyConfig } from './model.js';
 import type { ConfigParser } from './parser.js';
+import { serverPostChecks } from './keywords/server-post.js'; // kw-server: duplicate names, track
 
 const post = (severity: Diag['severity'], code: Diag['code'], message: string, extra?: Partial<Diag>): Diag => ({
   severity, code, message, style: 'none', ...extra,
@@ -52,8 +53,10 @@ export function postChecks(p: ConfigParser): Diag[] {
       }
     }
     if (be(px)) {
+      out.push(...serverPostChecks(px, backends)); // kw-server
       for (const s of px.servers) {
-        if (s.check && s.port === undefined && s.portOffset === undefined && s.checkPort === undefined && s.family !== 'unix') {
+        // kw-server: a +N/-N offset is no service port for checks (HAProxy refuses it too)
+        if (s.check && s.port === undefined && s.checkPort === undefined && s.family !== 'unix' && s.family !== 'abns') {
           out.push(post('alert', 'HLY_CFG_BAD_ARG', `config: ${kindWord(px)} '${px.name}': server '${s.name}' has neither service port nor check port.`));
         }
       }

@@ -22,19 +22,49 @@ export interface LogTarget {
   readonly loc: Loc;
 }
 
+// --- server/bind family (kw-server branch) ---
 export interface BindAddress {
-  /** 'ipv4' | 'ipv6' | 'unix' | 'fd' | 'host' (a name resolved at start) */
+  /** 'host' is a name resolved once at load time; 'fd' an inherited listening socket (fd@N) */
   readonly family: 'ipv4' | 'ipv6' | 'unix' | 'fd' | 'host' | 'abns' | 'sockpair';
+  /** IP literal ('0.0.0.0' / '::' for any) or hostname; '' for unix/abns/fd */
   readonly host: string;
+  /** for 'host' names forced by ipv4@/ipv6@ */
+  readonly resolveFamily?: 4 | 6;
+  /** inclusive range; one socket per port; 0 for unix/abns/fd */
   readonly portLow: number;
   readonly portHigh: number;
-  /** for fd@ and unix@ */
+  /** socket path for unix@ and abns@ (abstract namespace, no leading NUL) */
   readonly path?: string;
+  /** fd@N */
+  readonly fd?: number;
+}
+
+/** Options on a `bind` line that Halyard honours (the others are refused or warned about at parse time). */
+export interface BindOptions {
+  name?: string;
+  id?: number;
+  maxconn?: number;
+  backlog?: number;
+  acceptProxy?: boolean;
+  v4v6?: boolean;
+  v6only?: boolean;
+  /** unix sockets: octal permission bits, owner and group */
+  mode?: number;
+  uid?: number;
+  gid?: number;
+  user?: string;
+  group?: string;
+  /** stats-socket style options, meaningful on the runtime API listener */
+  level?: 'user' | 'operator' | 'admin';
+  exposeFd?: string;
+  severityOutput?: 'none' | 'number' | 'string';
+  /** mux forced with `proto` (only h1 is available) */
+  proto?: string;
 }
 
 export interface BindConfig {
   readonly addresses: BindAddress[];
-  readonly options: Record<string, string | number | boolean>;
+  readonly options: BindOptions;
   readonly loc: Loc;
 }
 
@@ -67,16 +97,62 @@ export interface AclConfig {
   readonly loc: Loc;
 }
 
+/**
+ * What `default-server` presets and a `server` line may set (kw-server branch). All optional: a
+ * proxy's preset holds only what its default-server lines said; unset fields take HAProxy's defaults.
+ */
+export interface ServerSettings {
+  check?: boolean;
+  inter?: number;
+  fastinter?: number;
+  downinter?: number;
+  rise?: number;
+  fall?: number;
+  weight?: number;
+  backup?: boolean;
+  disabled?: boolean;
+  cookie?: string;
+  maxconn?: number;
+  maxqueue?: number;
+  minconn?: number;
+  checkPort?: number;
+  checkAddr?: string;
+  slowstart?: number;
+  sendProxy?: 'v1' | 'v2';
+  checkSendProxy?: boolean;
+  onMarkedDown?: 'shutdown-sessions';
+  onMarkedUp?: 'shutdown-backup-sessions';
+  observe?: 'none' | 'layer4' | 'layer7';
+  errorLimit?: number;
+  onError?: 'fastinter' | 'fail-check' | 'sudden-death' | 'mark-down';
+  /** init-addr methods in order: 'last' | 'libc' | 'none' | an IP literal */
+  initAddr?: string[];
+  /** `track [<backend>/]<server>` as written */
+  track?: string;
+  /** idle connection pool: -1 unlimited */
+  poolMaxConn?: number;
+  poolPurgeDelay?: number;
+  /** requests per backend connection, -1 unlimited */
+  maxReuse?: number;
+}
+
 export interface ServerConfig {
   readonly name: string;
   readonly id?: number;
-  /** address as written (host or IP); empty for `0.0.0.0`/`*` transparent forms */
+  /**
+   * IP literal or hostname; '0.0.0.0'/'::' (written `0.0.0.0`, `*`, `::` or `:port`) mean "the
+   * client's original destination"; for unix/abns the socket path.
+   */
   readonly host: string;
-  readonly family: 'ipv4' | 'ipv6' | 'host' | 'unix';
-  /** absolute port, or undefined when absent / an offset applies */
+  readonly family: 'ipv4' | 'ipv6' | 'host' | 'unix' | 'abns';
+  /** for 'host' names forced by ipv4@/ipv6@ */
+  readonly resolveFamily?: 4 | 6;
+  /** absolute port, or undefined when absent / an offset applies (port 0 means absent, as in HAProxy) */
   readonly port?: number;
   /** +N/-N relative to the client's destination port */
   readonly portOffset?: number;
+  /** server-template prefix this server was expanded from */
+  readonly template?: string;
   readonly check: boolean;
   readonly inter: number;
   readonly fastinter?: number;
@@ -94,12 +170,17 @@ export interface ServerConfig {
   readonly checkAddr?: string;
   readonly slowstart: number;
   readonly sendProxy?: 'v1' | 'v2';
-  readonly onMarkedDown?: string;
-  readonly onMarkedUp?: string;
-  readonly observe?: string;
+  readonly checkSendProxy: boolean;
+  readonly onMarkedDown?: 'shutdown-sessions';
+  readonly onMarkedUp?: 'shutdown-backup-sessions';
+  readonly observe?: 'none' | 'layer4' | 'layer7';
   readonly errorLimit?: number;
-  readonly onError?: string;
+  readonly onError?: 'fastinter' | 'fail-check' | 'sudden-death' | 'mark-down';
   readonly initAddr?: string[];
+  readonly track?: string;
+  readonly poolMaxConn?: number;
+  readonly poolPurgeDelay?: number;
+  readonly maxReuse?: number;
   readonly loc: Loc;
 }
 
@@ -202,8 +283,8 @@ export interface ProxyConfig {
   balance: { algo: string; args: string[]; loc?: Loc };
   hashType: { method: 'map-based' | 'consistent'; fn: string; avalanche: boolean };
   servers: ServerConfig[];
-  /** default-server options, applied to the servers declared after it */
-  defaultServer: Record<string, string[]>;
+  /** what default-server lines preset so far, applied to the servers declared after them */
+  defaultServer: ServerSettings;
   defaultBackend?: { name: string; loc: Loc };
   useBackends: UseBackend[];
   useServers: { name: string; cond?: Condition; loc: Loc }[];

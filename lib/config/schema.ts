@@ -30,7 +30,14 @@ const server = {
   properties: {
     name: { type: 'string', minLength: 1 },
     host: { type: 'string' },
-    family: { enum: ['ipv4', 'ipv6', 'host', 'unix'] },
+    family: { enum: ['ipv4', 'ipv6', 'host', 'unix', 'abns'] },
+    // kw-server additions
+    resolveFamily: { enum: [4, 6] }, template: { type: 'string' }, id: { type: 'integer', minimum: 1 },
+    checkSendProxy: { type: 'boolean' }, observe: { enum: ['none', 'layer4', 'layer7'] },
+    onMarkedDown: { enum: ['shutdown-sessions'] }, onMarkedUp: { enum: ['shutdown-backup-sessions'] },
+    onError: { enum: ['fastinter', 'fail-check', 'sudden-death', 'mark-down'] },
+    errorLimit: { type: 'integer', minimum: 1 }, initAddr: { type: 'array', items: { type: 'string' } },
+    track: { type: 'string' }, poolMaxConn: { type: 'integer', minimum: -1 }, poolPurgeDelay: ms, maxReuse: { type: 'integer' },
     port, checkPort: port,
     portOffset: { type: 'integer' },
     check: { type: 'boolean' },
@@ -53,10 +60,21 @@ const bind = {
       type: 'array', minItems: 1,
       items: {
         type: 'object', required: ['family', 'host', 'portLow', 'portHigh'],
-        properties: { family: { enum: ['ipv4', 'ipv6', 'unix', 'fd', 'host', 'abns', 'sockpair'] }, host: { type: 'string' }, portLow: port, portHigh: port, path: { type: 'string' } },
+        properties: {
+          family: { enum: ['ipv4', 'ipv6', 'unix', 'fd', 'host', 'abns', 'sockpair'] }, host: { type: 'string' },
+          portLow: port, portHigh: port, path: { type: 'string' }, fd: { type: 'integer', minimum: 0 }, resolveFamily: { enum: [4, 6] },
+        },
       },
     },
-    options: { type: 'object' },
+    // kw-server: BindOptions
+    options: {
+      type: 'object',
+      properties: {
+        name: { type: 'string' }, id: { type: 'integer', minimum: 1 }, maxconn: { type: 'integer' }, backlog: { type: 'integer' },
+        mode: { type: 'integer', minimum: 0 }, uid: { type: 'integer' }, gid: { type: 'integer' },
+        level: { enum: ['user', 'operator', 'admin'] }, severityOutput: { enum: ['none', 'number', 'string'] },
+      },
+    },
     loc,
   },
 } as const;

@@ -81,13 +81,19 @@ export class FdWriter implements LineWriter {
 
   flushSync(): void {
     if (this.failed || this.queue.length === 0) return;
-    const text = this.queue.join('');
+    const buf = Buffer.from(this.queue.join(''), 'utf8');
     this.queue = [];
     this.queued = 0;
-    try {
-      writeSync(this.fd, text);
-    } catch {
-      // exiting anyway: a closed stdout must not turn the exit into a crash
+    // stdio pipes may be non-blocking: at exit, retry EAGAIN and partial writes until all is out
+    let off = 0;
+    let spins = 0;
+    while (off < buf.length) {
+      try {
+        off += writeSync(this.fd, buf, off, buf.length - off);
+        spins = 0;
+      } catch (e: unknown) {
+        if ((e as NodeJS.ErrnoException).code !== 'EAGAIN' || ++spins > 1e6) return; // closed, or nobody reads
+      }
     }
   }
 }

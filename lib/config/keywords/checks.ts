@@ -389,7 +389,8 @@ function parseTcpCheck(c: ProxyKwContext): ParseResult {
     case 'connect': chk = parseConnect(args, rules, c.loc, raw); break;
     case 'send': case 'send-lf': case 'send-binary': case 'send-binary-lf': {
       const data = args[0] ?? '';
-      if (data === '') { chk = `'${sub}' expects a ${sub === 'send-binary' ? 'binary string' : 'string'} as argument`; break; }
+      // (2.6 swaps the two words of this message)
+      if (data === '') { chk = `'${sub === 'send-binary' ? 'binary string' : 'string'}' expects a ${sub} as argument`; break; }
       let comment: string | undefined;
       let err: string | undefined;
       for (let i = 1; i < args.length && err === undefined; i++) {

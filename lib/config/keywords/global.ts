@@ -305,8 +305,10 @@ const INLINE_GLOBAL = [
   'resetenv', 'strict-limits', 'localpeer', 'numa-cpu-mapping', 'defaults', 'listen', 'frontend', 'backend', 'peers',
   'resolvers', 'cluster-secret',
 ];
+/** parsed inline by HAProxy but missing from its suggestion list, so never suggested */
+const NEVER_SUGGESTED = new Set(['expose-experimental-directives', 'fd-hard-limit', 'h2-workaround-bogus-websocket-clients', 'tune.chksize']);
 const INLINE_SET = new Set(INLINE_GLOBAL);
-const GLOBAL_CANDIDATES = [...[...HAPROXY_GLOBAL].filter((k) => !INLINE_SET.has(k)), ...INLINE_GLOBAL];
+const GLOBAL_CANDIDATES = [...[...HAPROXY_GLOBAL].filter((k) => !INLINE_SET.has(k) && !NEVER_SUGGESTED.has(k)), ...INLINE_GLOBAL];
 
 /** A keyword with no row: removed, known to HAProxy (unsupported) or unknown (with HAProxy's suggestion). */
 export function unknownGlobal(kw: string): Verdict {

@@ -83,6 +83,8 @@ function capWarning(px: ProxyConfig, cap: Cap, word: string): Verdict | undefine
 }
 
 const optArgs = (c: ProxyKwContext): Verdict | undefined => {
+  // 2.6 counts the words of `default option x` without removing `default`, so it always refuses it
+  if (c.inverse === 'default') return alert('HLY_CFG_BAD_ARG', `'option ${c.a[1] ?? ''}' cannot handle unexpected argument '${c.a[1] ?? ''}'.`);
   if (c.a.length > 2) return alert('HLY_CFG_BAD_ARG', `'option ${c.a[1] ?? ''}' cannot handle unexpected argument '${c.a[2] ?? ''}'.`);
   return undefined;
 };

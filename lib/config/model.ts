@@ -19,6 +19,8 @@ export interface LogTarget {
   readonly level?: string;
   readonly minLevel?: string;
   readonly len?: number;
+  /** `sample <ranges>:<size>` (kw-proxy): send only the matching lines of each group of <size> */
+  readonly sample?: { ranges: [number, number][]; size: number };
   readonly loc: Loc;
 }
 
@@ -210,7 +212,9 @@ export interface CookieConfig {
   readonly httponly: boolean;
   readonly secure: boolean;
   readonly domains: string[];
+  /** seconds; 0 = not set */
   readonly maxidle: number;
+  /** seconds; 0 = not set */
   readonly maxlife: number;
   readonly attrs: string[];
   readonly dynamic: boolean;
@@ -227,18 +231,85 @@ export interface HttpCheckConfig {
   readonly loc: Loc;
 }
 
-export interface CheckRule {
-  readonly kind: string;
+// --- health-check rules (kw-proxy): HAProxy's tcpcheck rule list, as compiled by check_proxy_tcpcheck ---
+export type CheckStatusName = 'L4OK' | 'L6OK' | 'L7OK' | 'L7OKC' | 'L4CON' | 'L6RSP' | 'L7RSP' | 'L7STS' | 'L4TOUT' | 'L6TOUT' | 'L7TOUT';
+export type MatchMethod = 'str' | 'beg' | 'end' | 'sub' | 'reg';
+interface CheckRuleBase {
+  /** the words after `http-check`/`tcp-check` as written */
   readonly args: string[];
+  /** from a preceding `comment` rule or an inline `comment` argument */
+  comment?: string;
   readonly loc: Loc;
 }
+export interface CheckConnectRule extends CheckRuleBase {
+  readonly kind: 'connect';
+  readonly port?: number;
+  readonly addr?: string;
+  readonly sendProxy: boolean;
+  readonly viaSocks4: boolean;
+  readonly linger: boolean;
+  readonly ssl: boolean;
+  readonly sni?: string;
+  readonly alpn?: string;
+  readonly proto?: string;
+  /** `default`: reuse the server's check settings */
+  readonly default: boolean;
+  /** inserted because the list did not start with a connect */
+  readonly implicit: boolean;
+}
+export interface CheckSendRule extends CheckRuleBase {
+  readonly kind: 'send';
+  /** tcp-check send / send-lf / send-binary / send-binary-lf; binary data is kept as hex text */
+  readonly format: 'string' | 'string-lf' | 'binary' | 'binary-lf';
+  readonly data: string;
+}
+export interface CheckHttpSendRule extends CheckRuleBase {
+  readonly kind: 'http-send';
+  /** unset fields take the runtime defaults: OPTIONS, /, HTTP/1.0 */
+  method?: string;
+  uri?: string;
+  uriLf: boolean;
+  version?: string;
+  headers: { name: string; value: string }[];
+  body?: string;
+  bodyLf: boolean;
+  /** the implicit request of an `option httpchk` line (merged with the first `http-check send`) */
+  fromOption: boolean;
+}
+export interface CheckExpectRule extends CheckRuleBase {
+  readonly kind: 'expect';
+  /** tcp: string rstring binary rbinary string-lf binary-lf; http: status rstatus string rstring string-lf hdr fhdr */
+  readonly type: 'string' | 'rstring' | 'binary' | 'rbinary' | 'string-lf' | 'binary-lf' | 'status' | 'rstatus' | 'hdr' | 'fhdr';
+  readonly pattern: string;
+  readonly negate: boolean;
+  /** -1 = not set */
+  readonly minRecv: number;
+  /** for `status`: inclusive ranges */
+  readonly codes?: [number, number][];
+  readonly header?: { name: string; nameMatch: MatchMethod; nameLf: boolean; value?: string; valueMatch: MatchMethod; valueLf: boolean };
+  readonly okStatus?: CheckStatusName;
+  readonly errorStatus?: CheckStatusName;
+  readonly toutStatus?: CheckStatusName;
+  readonly onSuccess?: string;
+  readonly onError?: string;
+  readonly statusCode?: string;
+  /** true for the `expect status 200-399` HAProxy adds after a final send */
+  readonly implicit: boolean;
+}
+export interface CheckCommentRule extends CheckRuleBase {
+  readonly kind: 'comment';
+  readonly text: string;
+}
+export type CheckRule = CheckConnectRule | CheckSendRule | CheckHttpSendRule | CheckExpectRule | CheckCommentRule;
 
 export interface StatsConfig {
   enabled: boolean;
   uri?: string;
   realm?: string;
+  /** seconds (kw-proxy) */
   refresh?: number;
-  auth: { user: string; password: string }[];
+  /** `noPassword`: written without ':' (HAProxy accepts it, nobody can log in with it) */
+  auth: { user: string; password: string; noPassword?: boolean }[];
   admin: Condition[];
   hideVersion: boolean;
   showLegends: boolean;
@@ -251,6 +322,8 @@ export interface ProxyOptions {
   httplog: boolean;
   /** `option httplog clf` */
   httplogClf: boolean;
+  /** where `option httplog` was given, for the post-parse "not usable" warning (kw-proxy) */
+  httplogLoc?: Loc;
   tcplog: boolean;
   dontlognull: boolean;
   forwardfor?: { except?: string; header: string; ifNone: boolean };
@@ -259,6 +332,11 @@ export interface ProxyOptions {
   redispatch?: { interval: number };
   httpchk?: HttpCheckConfig;
   tcpCheck: boolean;
+  /** which check `option` was given last (kw-proxy); httpchk and tcp-check run the compiled `checkRules` */
+  checkType?: 'httpchk' | 'tcp-check';
+  /** `http-check disable-on-404`, `http-check send-state` (kw-proxy) */
+  disableOn404?: boolean;
+  sendState?: boolean;
   allbackups: boolean;
   logHealthChecks: boolean;
   persist: boolean;
@@ -292,8 +370,13 @@ export interface ProxyConfig {
   options: ProxyOptions;
   retries: number;
   cookie?: CookieConfig;
+  /** http-check / tcp-check lines as parsed (kw-proxy); `checkRules` is what the check runs */
   httpCheckRules: CheckRule[];
   tcpCheckRules: CheckRule[];
+  /** the compiled check (implicit connect first, implicit expect last, comments folded); set post-parse */
+  checkRules?: CheckRule[];
+  /** `dynamic-cookie-key` (kw-proxy) */
+  dynamicCookieKey?: string;
   httpRequest: HttpRule[];
   httpResponse: HttpRule[];
   httpAfterResponse: HttpRule[];
@@ -304,13 +387,36 @@ export interface ProxyConfig {
   monitorUri?: string;
 }
 
+/** `stats socket` (kw-proxy): the runtime API listener */
+export interface StatsSocketConfig {
+  /** as written */
+  address: string;
+  family: 'unix' | 'ipv4' | 'ipv6';
+  path?: string;
+  host?: string;
+  port?: number;
+  /** operator unless `level` says otherwise */
+  level: 'user' | 'operator' | 'admin';
+  /** unix socket permissions (octal `mode`), owner and group */
+  mode?: number;
+  uid?: number;
+  gid?: number;
+  user?: string;
+  group?: string;
+  exposeFd: boolean;
+  severityOutput: 'none' | 'number' | 'string';
+  /** other bind options, as written */
+  options: Record<string, string | boolean>;
+  loc: Loc;
+}
+
 export interface GlobalConfig {
   maxconn?: number;
   nbthread?: number;
   daemon: boolean;
   pidfile?: string;
   logs: LogTarget[];
-  statsSockets: { address: string; options: Record<string, string | boolean>; loc: Loc }[];
+  statsSockets: StatsSocketConfig[];
   statsTimeout?: number;
   statsMaxconn?: number;
   user?: string;

@@ -104,6 +104,9 @@ const proxy = {
     redirects: { type: 'array', items: rule },
     stats: { type: 'object', required: ['enabled', 'auth', 'admin'] },
     logs: { type: 'array', items: { type: 'object', required: ['target', 'loc'] } },
+    // kw-proxy: the compiled health-check rules and the cookie settings
+    checkRules: { type: 'array', items: { type: 'object', required: ['kind', 'loc'], properties: { kind: { enum: ['connect', 'send', 'http-send', 'expect'] }, loc } } },
+    cookie: { type: 'object', required: ['name', 'mode', 'maxidle', 'maxlife'], properties: { mode: { enum: ['insert', 'rewrite', 'prefix', 'passive'] }, maxidle: { type: 'integer', minimum: 0 }, maxlife: { type: 'integer', minimum: 0 } } },
   },
 } as const;
 
@@ -115,7 +118,11 @@ export const configSchema = {
     files: { type: 'array', items: { type: 'string' } },
     global: {
       type: 'object', required: ['daemon', 'logs', 'statsSockets'],
-      properties: { maxconn: { type: 'integer' }, nbthread: { type: 'integer' }, daemon: { type: 'boolean' }, logs: { type: 'array' }, statsSockets: { type: 'array' } },
+      properties: {
+        maxconn: { type: 'integer' }, nbthread: { type: 'integer', minimum: 1, maximum: 64 }, daemon: { type: 'boolean' }, logs: { type: 'array' },
+        // kw-proxy: stats sockets carry their parsed address and level
+        statsSockets: { type: 'array', items: { type: 'object', required: ['address', 'family', 'level', 'loc'], properties: { family: { enum: ['unix', 'ipv4', 'ipv6'] }, level: { enum: ['user', 'operator', 'admin'] }, loc } } },
+      },
     },
     defaults: { type: 'array', items: proxy },
     proxies: { type: 'array', items: proxy },

@@ -29,9 +29,9 @@ function verdictOf(who: string | undefined, e: SrvOptErr): Verdict {
     return { ...v, message: pre + v.message, style: 'bracket' };
   }
   const text = e.raw === true ? e.msg : `${e.msg.replace(/\n$/, '')}.`;
-  // HAProxy's ERR_ALERT without ERR_FATAL prints [ALERT] yet exits 0; Halyard's diagnostics cannot
-  // say "alert but not fatal", so these become warnings with the same text.
-  if (e.level === 'warning' || e.nonFatal === true) return warning('HLY_CFG_BAD_ARG', pre + text, { style: 'bracket' });
+  // HAProxy's ERR_ALERT without ERR_FATAL prints [ALERT] yet exits 0: a non-fatal alert here too.
+  if (e.nonFatal === true) return alert('HLY_CFG_BAD_ARG', pre + text, { style: 'bracket', nonFatal: true });
+  if (e.level === 'warning') return warning('HLY_CFG_BAD_ARG', pre + text, { style: 'bracket' });
   return alert('HLY_CFG_BAD_ARG', pre + text, { style: 'bracket' });
 }
 

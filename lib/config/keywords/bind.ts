@@ -10,7 +10,7 @@ import { atol } from '../values.js';
 import { noEffect, unsupported } from './common.js';
 import type { ProxyRows } from './proxy.js';
 import { BIND_RULES, isAddrError, parseSockAddr, validHostname } from './address.js';
-import { haproxyBestMatch } from './kw-match.js';
+import { haproxyBestMatch } from './suggest.js';
 
 interface BindOptCtx {
   readonly c: ProxyKwContext;

@@ -8,7 +8,7 @@ import { HAPROXY_SERVER } from '../haproxy-keywords.js';
 import { noEffect, unsupported } from './common.js';
 import type { ProxyRows } from './proxy.js';
 import { SERVER_RULES, badDnsName, isAddrError, parseSockAddr, type SockAddr } from './address.js';
-import { haproxyBestMatch } from './kw-match.js';
+import { haproxyBestMatch } from './suggest.js';
 import { SERVER_EXTRA_WORDS, serverOptionIndex, type SrvOptErr } from './server-options.js';
 
 const NAME_OK = /^[A-Za-z0-9_.:-]*$/;

@@ -317,7 +317,8 @@ export class TcpSession implements PendNode {
     const c = this.client;
     const now = Date.now();
     const brt = this.brt;
-    const srv = this.establishedMs >= 0 || this.slot !== null ? this.srv : null;
+    // The server the session was given, even if it never answered (HAProxy logs be/dead SC).
+    const srv = this.srv;
     return {
       clientIp: plainIp(c.remoteAddress), clientPort: c.remotePort ?? 0,
       frontendIp: plainIp(c.localAddress), frontendPort: c.localPort ?? 0,

@@ -2,7 +2,7 @@ import t from 'tap';
 import { SrvAdmin, SrvState } from '../../../backends/server.js';
 import { ask, closeSock, hold, startProxy, tally, tcpConfig, upstream, type Upstream } from './helpers.js';
 
-async function ups(t: Tap.Test, names: readonly string[], behaviour: 'name-and-close' | 'name-and-hold' = 'name-and-close'): Promise<Upstream[]> {
+async function ups(t: { teardown(f: () => unknown): void }, names: readonly string[], behaviour: 'name-and-close' | 'name-and-hold' = 'name-and-close'): Promise<Upstream[]> {
   const list = await Promise.all(names.map((n) => upstream(n, behaviour)));
   t.teardown(() => Promise.all(list.map((u) => u.close())));
   return list;

@@ -112,7 +112,7 @@ t.test('a slow reader keeps what the proxy buffers bounded', async (t) => {
   let maxBuffered = 0;
   let got = 0;
   await new Promise<void>((resolve, reject) => {
-    const c = createConnection({ port: px.port(), host: '127.0.0.1', allowHalfOpen: true, highWaterMark: 16 * 1024 });
+    const c = createConnection({ port: px.port(), host: '127.0.0.1', allowHalfOpen: true });
     c.on('readable', function slow(this: Socket) {
       const d = this.read(Math.min(64 * 1024, this.readableLength)) as Buffer | null;
       if (d === null) return;

@@ -75,15 +75,15 @@ t.test('server maxconn queues the extra connections and serves them in order as 
   t.match(snap, { qcur: 3, qmax: 3, scur: 2 }, 'two served, three waiting in the backend queue');
   t.equal(up.accepted, 2, 'the server saw only two connections');
   await closeSock((first[0] as { sock: import('node:net').Socket }).sock);
-  const w0 = await waiting[0];
+  const w0 = await (waiting[0] as Promise<{ name: string; sock: import('node:net').Socket }>);
   t.same(order, [0], 'the oldest waiter got the freed slot');
   await closeSock((first[1] as { sock: import('node:net').Socket }).sock);
   await closeSock(w0.sock);
   const rest = await Promise.all([waiting[1], waiting[2]]);
   t.same(order, [0, 1, 2], 'then the others, in arrival order');
-  for (const h of rest) h.sock.destroy();
+  for (const h of rest) h?.sock.destroy();
   const recs = await px.log.count(5);
-  t.ok(recs.slice(2).every((r) => r.tw >= 0 && r.termState.endsWith('D') || r.termState === '--'), 'queued sessions log their wait');
+  t.ok(recs.every((r) => r.tw >= 0 && r.tc >= 0), 'every session, queued or not, logs its queue and connect times');
 });
 
 t.test('timeout queue closes a connection that waited too long and logs sQ with <NOSRV>', async (t) => {

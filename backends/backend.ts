@@ -34,6 +34,17 @@ export class BackendCounters {
   lbtot = 0;
   /** highest concurrent sessions: stats `smax` */
   maxSess = 0;
+  /** bytes received from clients / sent to clients: stats `bin` / `bout` */
+  bytesIn = 0;
+  bytesOut = 0;
+  /** final connection failures, no-server included: stats `econ` */
+  failedConns = 0;
+  /** retries on the same server / redispatches to another: stats `wretr` / `wredis` */
+  retries = 0;
+  redispatches = 0;
+  /** sessions queued now and at most (server queues excluded): stats `qcur` / `qmax` */
+  queueCur = 0;
+  maxQueue = 0;
 }
 
 /** Told about every operational or admin change, for logs ("Server be/s1 is DOWN ..."). */

@@ -1,0 +1,78 @@
+/**
+ * The TCP-mode frontend (HAProxy `mode tcp`): routing by `use_backend` rules that only look at
+ * layer 4, then one TcpSession per accepted connection.
+ */
+import type { Socket } from 'node:net';
+import type { BindConfig } from '../../lib/config/model.js';
+import type { SessionLogger } from '../../lib/log/record.js';
+import type { BackendRuntime } from '../../lib/runtime/backend-runtime.js';
+import { FrontendBase, type GlobalLimit } from '../../lib/runtime/frontend.js';
+import type { L4Facts, L4Pred } from '../../lib/runtime/l4cond.js';
+import { TcpSession } from './session.js';
+
+export interface SwitchRule {
+  /** null: unconditional */
+  readonly cond: L4Pred | null;
+  readonly backend: BackendRuntime;
+}
+
+export interface TcpFrontendConfig {
+  readonly name: string;
+  readonly id: number;
+  readonly binds: readonly BindConfig[];
+  readonly maxconn: number;
+  readonly rules: readonly SwitchRule[];
+  /** default_backend, or a listen section's own servers; null: none (sessions end with SC) */
+  readonly defaultBackend: BackendRuntime | null;
+  /** ms, 0 = infinite */
+  readonly timeoutClient: number;
+  readonly timeoutClientFin: number;
+  readonly logger: SessionLogger;
+}
+
+export class TcpFrontend extends FrontendBase {
+  readonly rules: readonly SwitchRule[];
+  readonly defaultBackend: BackendRuntime | null;
+  readonly timeoutClient: number;
+  readonly timeoutClientFin: number;
+  readonly logger: SessionLogger;
+  /** true when some rule needs the client's address/ports (else they are not read at all) */
+  private readonly needsFacts: boolean;
+
+  constructor(cfg: TcpFrontendConfig, global: GlobalLimit) {
+    super(cfg.name, cfg.id, 'tcp', cfg.binds, cfg.maxconn, global);
+    this.rules = cfg.rules;
+    this.defaultBackend = cfg.defaultBackend;
+    this.timeoutClient = cfg.timeoutClient;
+    this.timeoutClientFin = cfg.timeoutClientFin;
+    this.logger = cfg.logger;
+    this.needsFacts = cfg.rules.some((r) => r.cond !== null);
+  }
+
+  override accept(socket: Socket): void {
+    // The relay needs half-open sockets whatever the listener was created with: a client that
+    // shuts its write side must still get the whole reply.
+    socket.allowHalfOpen = true;
+    super.accept(socket);
+  }
+
+  protected start(socket: Socket): void {
+    new TcpSession(this, socket).start();
+  }
+
+  /** The backend for a new connection: first matching rule, else the default. */
+  route(s: TcpSession): BackendRuntime | null {
+    if (this.needsFacts) {
+      const f: L4Facts = s.facts();
+      for (const r of this.rules) if (r.cond === null || r.cond(f)) return r.backend;
+    } else if (this.rules.length > 0) {
+      return (this.rules[0] as SwitchRule).backend;
+    }
+    return this.defaultBackend;
+  }
+
+  /** Called by a session when it is completely over. */
+  sessionEnded(): void {
+    this.ended();
+  }
+}

@@ -1,0 +1,353 @@
+/**
+ * One TCP-mode session: a client connection, the server connection chosen for it, and the
+ * relay between them. The life of a session, as HAProxy's stream states:
+ *
+ *   start -> assign (pick, or queue) -> connect -> [retry / redispatch] -> data -> finish
+ *
+ * Socket listeners are module-level functions (relay.ts) that find the session through a
+ * symbol on the socket, so a session costs one object plus its two sockets, and nothing is
+ * allocated per chunk. Termination-state letters follow HAProxy's %ts (log §8.8): the first
+ * letter says who ended the session (C client, S server, c/s their timeouts, '-' normal), the
+ * second in which phase (Q queue, C connect, D data).
+ */
+import { connect as netConnect, type Socket } from 'node:net';
+import { addrBytes } from '../../backends/balance/addr.js';
+import type { PickContext, ByteSlice } from '../../backends/balance/types.js';
+import { SrvState, type Server } from '../../backends/server.js';
+import type { SessionRecord } from '../../lib/log/record.js';
+import type { BackendRuntime } from '../../lib/runtime/backend-runtime.js';
+import { plainIp, type L4Facts } from '../../lib/runtime/l4cond.js';
+import type { PendNode, PendList } from '../../lib/runtime/queue.js';
+import type { TcpFrontend } from './frontend.js';
+import { proxyHeader } from './proxy-header.js';
+import { attachClient, attachServer, kSession, startClientData, type Tagged } from './relay.js';
+
+export const P_INIT = 0;
+export const P_QUEUE = 1;
+export const P_CONNECT = 2;
+export const P_TURNAROUND = 3;
+export const P_DATA = 4;
+export const P_DONE = 5;
+
+/** Phase letter for the second %ts character. */
+const PHASE_LETTER = ['R', 'Q', 'C', 'C', 'D', 'D'] as const;
+
+// Source hashing reads the client address from a PickContext; picks are synchronous, so one
+// shared context filled right before each pick serves every session.
+const v4 = new Uint8Array(4);
+const v6 = new Uint8Array(16);
+const pickCtx: PickContext = { src: null, uri: null, findHeader: (_n: string, _o: ByteSlice) => false };
+
+export class TcpSession implements PendNode {
+  pendPrev: PendNode | null = null;
+  pendNext: PendNode | null = null;
+  pendList: PendList | null = null;
+  pendSeq = 0;
+
+  server: (Socket & Tagged) | null = null;
+  brt: BackendRuntime | null = null;
+  srv: Server | null = null;
+  /** the server whose connection slot this session holds (be.takeConn done) */
+  slot: Server | null = null;
+  /** the server whose queue this session waits in (null: the backend queue or none) */
+  queuedOn: Server | null = null;
+  phase = P_INIT;
+  retries = 0;
+  redispatched = false;
+  timer: NodeJS.Timeout | null = null;
+  readonly acceptMs = Date.now();
+  assignedMs = -1;
+  establishedMs = -1;
+  bytesIn = 0;
+  bytesOut = 0;
+  termCause = '-';
+  termPhase = '-';
+  clientEnded = false;
+  serverEnded = false;
+  clientClosed = false;
+  serverClosed = true;
+  srvQueue = 0;
+  beQueue = 0;
+  private finished = false;
+
+  readonly client: Socket & Tagged;
+
+  constructor(readonly fe: TcpFrontend, client: Socket) {
+    this.client = client as Socket & Tagged;
+    this.client[kSession] = this;
+  }
+
+  start(): void {
+    attachClient(this.client);
+    this.client.setNoDelay(true);
+    const brt = this.fe.route(this);
+    if (brt === null) {
+      this.fe.counters.failedConns++;
+      this.fail('S', 'C');
+      return;
+    }
+    this.brt = brt;
+    brt.beconn++;
+    brt.rate.hit();
+    this.assign(null);
+  }
+
+  /** Layer-4 facts for the switching rules (read only when a rule needs them). */
+  facts(): L4Facts {
+    const c = this.client;
+    return { src: plainIp(c.remoteAddress), srcPort: c.remotePort ?? 0, dstPort: c.localPort ?? 0 };
+  }
+
+  /** Choose a server (HAProxy's assign_server_and_queue); `prev` is the server a redispatch leaves. */
+  assign(prev: Server | null): void {
+    const brt = this.brt as BackendRuntime;
+    const be = brt.be;
+    if (!be.hasUsableServer) {
+      be.counters.failedConns++;
+      this.fe.counters.failedConns++;
+      this.fail('S', 'C');
+      return;
+    }
+    // With round robin and first, a non-empty backend queue means every server is full: wait
+    // behind the others instead of overtaking them.
+    if (prev === null && brt.queueFirst && be.counters.queueCur > 0) {
+      this.enqueue(null);
+      return;
+    }
+    if (brt.needsSrc) pickCtx.src = addrBytes(this.client.remoteAddress, v4, v6);
+    const s = be.pick(pickCtx, prev);
+    if (s === null) {
+      this.enqueue(null);
+      return;
+    }
+    if (prev !== null) {
+      if (s !== prev) {
+        this.redispatched = true;
+        prev.counters.redispatches++;
+        be.counters.redispatches++;
+      } else {
+        prev.counters.retries++;
+        be.counters.retries++;
+      }
+    }
+    this.srv = s;
+    if (s.maxconn > 0 && (s.queueLength > 0 || s.served >= s.dynamicMaxconn())) {
+      if (s.maxqueue > 0 && s.queueLength >= s.maxqueue) {
+        s.counters.failedConns++;
+        be.counters.failedConns++;
+        this.fe.counters.failedConns++;
+        this.fail('S', 'Q');
+        return;
+      }
+      this.enqueue(s);
+      return;
+    }
+    be.takeConn(s);
+    this.gotSlot(s);
+  }
+
+  private enqueue(srv: Server | null): void {
+    const brt = this.brt as BackendRuntime;
+    this.phase = P_QUEUE;
+    this.queuedOn = srv;
+    brt.queues.add(this, srv);
+    this.srvQueue = srv === null ? 0 : srv.queueLength;
+    this.beQueue = brt.be.counters.queueCur;
+    if (brt.timeouts.queue > 0) this.timer = setTimeout(onQueueTimeout, brt.timeouts.queue, this);
+  }
+
+  /** PendNode: a server freed a slot for us (takeConn already done by the queue). */
+  dequeued(srv: Server): void {
+    this.clearTimer();
+    this.queuedOn = null;
+    this.srv = srv;
+    this.gotSlot(srv);
+  }
+
+  private gotSlot(srv: Server): void {
+    this.slot = srv;
+    if (this.assignedMs < 0) this.assignedMs = Date.now();
+    this.connect();
+  }
+
+  connect(): void {
+    const brt = this.brt as BackendRuntime;
+    const srv = this.srv as Server;
+    const t = brt.targets.get(srv);
+    if (t === undefined) throw new Error(`no target for server ${srv.name}`);
+    this.phase = P_CONNECT;
+    const sock = (t.unix
+      ? netConnect({ path: t.host, allowHalfOpen: true })
+      : netConnect({ host: t.host, port: t.port !== 0 ? t.port : (this.client.localPort ?? 0) + t.portOffset, allowHalfOpen: true, noDelay: true })) as Socket & Tagged;
+    sock[kSession] = this;
+    this.server = sock;
+    this.serverClosed = false;
+    attachServer(sock);
+    if (brt.timeouts.connect > 0) sock.setTimeout(brt.timeouts.connect);
+  }
+
+  /** The server accepted: send the PROXY header if asked, arm data timeouts, start relaying. */
+  established(): void {
+    const brt = this.brt as BackendRuntime;
+    const sock = this.server as Socket;
+    this.phase = P_DATA;
+    this.establishedMs = Date.now();
+    const t = brt.targets.get(this.srv as Server);
+    if (t !== undefined && t.sendProxy !== null) {
+      const c = this.client;
+      sock.write(proxyHeader(t.sendProxy, { src: plainIp(c.remoteAddress), srcPort: c.remotePort ?? 0, dst: plainIp(c.localAddress), dstPort: c.localPort ?? 0 }));
+    }
+    const tunnel = brt.timeouts.tunnel;
+    sock.setTimeout(tunnel > 0 ? tunnel : brt.timeouts.server);
+    this.client.setTimeout(tunnel > 0 ? tunnel : this.fe.timeoutClient);
+    startClientData(this.client);
+  }
+
+  /**
+   * A connection attempt failed (refused, unreachable, or `timeout connect`). Retry as HAProxy:
+   * up to `retries` more attempts; a retry may redispatch (stream_choose_redispatch), and a
+   * retry after a refusal waits min(timeout connect, 1s) unless it goes elsewhere at once.
+   */
+  connFailed(timeout: boolean): void {
+    const brt = this.brt as BackendRuntime;
+    const be = brt.be;
+    const srv = this.srv as Server;
+    const sock = this.server;
+    this.server = null;
+    this.serverClosed = true;
+    if (sock !== null) sock.destroy();
+    if (this.retries >= brt.retries) {
+      srv.counters.failedConns++;
+      be.counters.failedConns++;
+      this.fe.counters.failedConns++;
+      this.releaseSlot();
+      this.fail(timeout ? 's' : 'S', 'C');
+      return;
+    }
+    this.retries++;
+    const iv = brt.redispatch;
+    const redisp = iv !== null && (srv.state !== SrvState.RUNNING
+      || (iv > 0 ? this.retries % iv === 0 : brt.retries + 1 + iv > 0 && this.retries % (brt.retries + 1 + iv) === 0)
+      || (be.lb.srvAct > 1 && brt.rrKind));
+    if (redisp) {
+      this.releaseSlot();
+    } else {
+      srv.counters.retries++;
+      be.counters.retries++;
+    }
+    const wait = !timeout && (!redisp || !brt.rrKind || be.lb.srvAct <= 1);
+    this.phase = P_TURNAROUND;
+    if (wait) {
+      const c = brt.timeouts.connect;
+      this.timer = setTimeout(onTurnaround, c > 0 && c < 1000 ? c : 1000, this, redisp);
+    } else {
+      this.retry(redisp);
+    }
+  }
+
+  retry(redisp: boolean): void {
+    this.timer = null;
+    if (this.phase !== P_TURNAROUND) return;
+    if (redisp) this.assign(this.srv);
+    else this.connect();
+  }
+
+  /** Give back the server connection slot and let a queued session have it. */
+  releaseSlot(): void {
+    const s = this.slot;
+    if (s === null) return;
+    this.slot = null;
+    const brt = this.brt as BackendRuntime;
+    brt.be.releaseConn(s);
+    brt.queues.process(s);
+  }
+
+  setTerm(cause: string, phase: string): void {
+    if (this.termCause !== '-') return;
+    this.termCause = cause;
+    this.termPhase = phase;
+  }
+
+  /** The session cannot reach a server: close the client cleanly (FIN after what was sent). */
+  fail(cause: string, phase: string): void {
+    this.setTerm(cause, phase);
+    this.phase = P_DONE;
+    this.clearTimer();
+    const c = this.client;
+    if (this.fe.timeoutClient > 0) c.setTimeout(this.fe.timeoutClient);
+    c.resume();
+    c.destroySoon();
+    if (this.clientClosed) this.finish();
+  }
+
+  /** The client went away (error or close) before the data phase. */
+  clientAborted(): void {
+    if (this.phase === P_DONE || this.phase === P_DATA) return;
+    this.setTerm('C', PHASE_LETTER[this.phase] ?? 'C');
+    this.phase = P_DONE;
+    this.clearTimer();
+    if (this.pendList !== null) (this.brt as BackendRuntime).queues.remove(this, this.queuedOn);
+    const sock = this.server;
+    if (sock !== null) sock.destroy();
+  }
+
+  clearTimer(): void {
+    if (this.timer !== null) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+  }
+
+  /** Both sockets are closed: release everything, log, free the frontend slot. */
+  finish(): void {
+    if (this.finished || !this.clientClosed || !this.serverClosed) return;
+    this.finished = true;
+    this.phase = P_DONE;
+    this.clearTimer();
+    const brt = this.brt;
+    if (brt !== null && this.pendList !== null) brt.queues.remove(this, this.queuedOn);
+    const logger = this.fe.logger;
+    if (logger.enabled) logger.tcp(this.record());
+    this.releaseSlot();
+    if (brt !== null) brt.beconn--;
+    this.fe.sessionEnded();
+  }
+
+  private record(): SessionRecord {
+    const c = this.client;
+    const now = Date.now();
+    const brt = this.brt;
+    // The server the session was given, even if it never answered (HAProxy logs be/dead SC).
+    const srv = this.srv;
+    return {
+      clientIp: plainIp(c.remoteAddress), clientPort: c.remotePort ?? 0,
+      frontendIp: plainIp(c.localAddress), frontendPort: c.localPort ?? 0,
+      acceptDate: this.acceptMs, frontend: this.fe.name,
+      backend: brt === null ? this.fe.name : brt.name,
+      server: srv === null ? '<NOSRV>' : srv.name,
+      tw: this.assignedMs < 0 ? -1 : this.assignedMs - this.acceptMs,
+      tc: this.establishedMs < 0 ? -1 : this.establishedMs - this.assignedMs,
+      tt: now - this.acceptMs,
+      bytesRead: this.bytesOut, bytesUploaded: this.bytesIn,
+      termState: this.termCause + this.termPhase,
+      actconn: this.fe.global.cur, feconn: this.fe.counters.cur, beconn: brt === null ? 0 : brt.beconn,
+      srvconn: srv === null ? 0 : srv.served, retries: this.retries, redispatched: this.redispatched,
+      srvQueue: this.srvQueue, backendQueue: this.beQueue,
+    };
+  }
+}
+
+function onQueueTimeout(s: TcpSession): void {
+  s.timer = null;
+  if (s.phase !== P_QUEUE) return;
+  const brt = s.brt as BackendRuntime;
+  brt.queues.remove(s, s.queuedOn);
+  s.queuedOn = null;
+  s.fe.counters.failedConns++;
+  s.fail('s', 'Q');
+}
+
+function onTurnaround(s: TcpSession, redisp: boolean): void {
+  s.retry(redisp);
+}
+

@@ -1,0 +1,146 @@
+/**
+ * A backend as the frontends use it: the balancing `Backend` (backends/backend.ts) plus what a
+ * session needs to reach its servers (address family, port offset, PROXY header), the queues,
+ * and the backend's timeouts and retry policy taken once from the compiled config.
+ */
+import { Backend } from '../../backends/backend.js';
+import { balanceSpec, hashType, type BalanceAlgo, type HashType } from '../../backends/balance/index.js';
+import type { HashFunction } from '../../backends/balance/types.js';
+import type { Server, ServerConfig as SrvRtConfig } from '../../backends/server.js';
+import { HalyardError } from '../errors.js';
+import type { ProxyConfig, ServerConfig } from '../config/model.js';
+import { BackendQueues } from './queue.js';
+import { RateCounter } from './rate.js';
+
+/** How to reach a server: fixed per server, looked up per connection attempt. */
+export interface ServerTarget {
+  /** host/IP, or the socket path for unix servers */
+  readonly host: string;
+  readonly unix: boolean;
+  /** fixed port; 0 means "the port the client connected to" plus `portOffset` */
+  readonly port: number;
+  readonly portOffset: number;
+  readonly sendProxy: 'v1' | 'v2' | null;
+}
+
+/** Timeouts in ms; 0 = unset (infinite), as HAProxy. */
+export interface BackendTimeouts {
+  readonly connect: number;
+  readonly server: number;
+  readonly queue: number;
+  readonly tunnel: number;
+  readonly serverFin: number;
+}
+
+const HASH_ALGOS: ReadonlySet<string> = new Set(['source', 'uri', 'url_param', 'hdr']);
+/** HAProxy's BE_LB_KIND_RR: the algorithms for which any server is as good as another. */
+const RR_KIND: ReadonlySet<string> = new Set(['roundrobin', 'static-rr', 'random']);
+/** Algorithms that send new arrivals to the backend queue while it is not empty (fairness). */
+const QUEUE_FIRST: ReadonlySet<string> = new Set(['roundrobin', 'static-rr', 'first']);
+
+export class BackendRuntime {
+  readonly be: Backend;
+  readonly name: string;
+  readonly mode: 'tcp' | 'http';
+  readonly targets: Map<Server, ServerTarget>;
+  readonly queues: BackendQueues;
+  readonly timeouts: BackendTimeouts;
+  readonly retries: number;
+  /** `option redispatch [interval]`: null = off; -1 = on the last retry */
+  readonly redispatch: number | null;
+  /** retries may go elsewhere at once (HAProxy's BE_LB_KIND_RR test in stream_choose_redispatch) */
+  readonly rrKind: boolean;
+  readonly queueFirst: boolean;
+  /** the balancer reads the client address (source hashing): fill PickContext.src */
+  readonly needsSrc: boolean;
+  /** streams assigned to this backend now (%bc), queued ones included */
+  beconn = 0;
+  readonly rate = new RateCounter();
+
+  constructor(px: ProxyConfig, id: number) {
+    this.name = px.name;
+    this.mode = px.mode;
+    const algo = toAlgo(px);
+    this.be = new Backend({
+      name: px.name,
+      id,
+      balance: balanceSpec(algo, {
+        hashType: toHashType(px),
+        allBackups: px.options.allbackups,
+        ...(algo === 'hdr' || algo === 'url_param' ? { argName: px.balance.args[0] ?? '' } : {}),
+        ...(algo === 'random' ? { draws: Number(px.balance.args[0] ?? 2) } : {}),
+      }),
+      servers: px.servers.map(toServerConfig),
+    });
+    this.targets = new Map();
+    px.servers.forEach((sc, i) => {
+      const srv = this.be.servers[i];
+      if (srv !== undefined) this.targets.set(srv, toTarget(sc));
+    });
+    this.queues = new BackendQueues(this.be);
+    const t = px.timeouts;
+    this.timeouts = {
+      connect: t.connect ?? 0, server: t.server ?? 0, queue: t.queue ?? t.connect ?? 0, tunnel: t.tunnel ?? 0,
+      serverFin: t['server-fin'] ?? 0,
+    };
+    this.retries = px.retries;
+    this.redispatch = px.options.redispatch === undefined || px.options.redispatch.interval === 0 ? null : px.options.redispatch.interval;
+    this.rrKind = RR_KIND.has(algo);
+    this.queueFirst = QUEUE_FIRST.has(algo);
+    this.needsSrc = algo === 'source';
+  }
+}
+
+/** `balance` as the balancers know it. In TCP mode the layer-7 hashes fall back to roundrobin, as HAProxy warns. */
+function toAlgo(px: ProxyConfig): BalanceAlgo {
+  const a = px.balance.algo;
+  if (px.mode === 'tcp' && HASH_ALGOS.has(a) && a !== 'source') return 'roundrobin';
+  switch (a) {
+    case 'roundrobin': case 'static-rr': case 'leastconn': case 'first': case 'source': case 'uri':
+    case 'url_param': case 'hdr': case 'random':
+      return a;
+    default:
+      throw new HalyardError('HLY_CFG_UNSUPPORTED', `${px.loc.file}:${px.loc.line} : 'balance ${a}' in '${px.name}' is not supported by Halyard yet.`);
+  }
+}
+
+function toHashType(px: ProxyConfig): HashType {
+  const h = px.hashType;
+  if (h.fn === 'none') throw new HalyardError('HLY_CFG_UNSUPPORTED', `${px.loc.file}:${px.loc.line} : 'hash-type ${h.method} none' in '${px.name}' is not supported by Halyard yet.`);
+  // The model cannot tell a bare `hash-type consistent` (HAProxy: sdbm with avalanche) from an
+  // explicit `consistent sdbm`; the bare form is by far the common one.
+  if (h.method === 'consistent' && h.fn === 'sdbm' && !h.avalanche) return hashType('consistent');
+  return hashType(h.method, h.fn as HashFunction, h.avalanche);
+}
+
+function toServerConfig(s: ServerConfig): SrvRtConfig {
+  return {
+    name: s.name,
+    ...(s.id !== undefined ? { id: s.id } : {}),
+    address: s.host,
+    port: s.port ?? 0,
+    weight: s.weight,
+    backup: s.backup,
+    disabled: s.disabled,
+    maxconn: s.maxconn,
+    maxqueue: s.maxqueue,
+    ...(s.cookie !== undefined ? { cookie: s.cookie } : {}),
+  };
+}
+
+function toTarget(s: ServerConfig): ServerTarget {
+  if (s.host === '' && s.family !== 'unix') {
+    throw new HalyardError('HLY_CFG_UNSUPPORTED', `${s.loc.file}:${s.loc.line} : server '${s.name}' has no address (transparent mode, 0.0.0.0 or *), which is not supported by Halyard yet.`);
+  }
+  const unix = s.family === 'unix';
+  if (unix && s.host.startsWith('abns@')) {
+    throw new HalyardError('HLY_CFG_UNSUPPORTED', `${s.loc.file}:${s.loc.line} : server '${s.name}' uses an abstract socket (abns@), which is not supported by Halyard yet.`);
+  }
+  return {
+    host: unix && s.host.startsWith('unix@') ? s.host.slice(5) : s.host,
+    unix,
+    port: s.port ?? 0,
+    portOffset: s.portOffset ?? 0,
+    sendProxy: s.sendProxy ?? null,
+  };
+}

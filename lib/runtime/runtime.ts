@@ -1,0 +1,155 @@
+/**
+ * The runtime: frontends, backends and servers built from a compiled configuration, as the
+ * listeners (lib/net), the process shell (lib/process) and the stats page use them.
+ *
+ *   const rt = buildRuntime(config, { logger: (px) => myLogger(px) });
+ *   for (const fe of rt.frontends) for (const b of fe.binds) listen(b, (sock) => fe.accept(sock));
+ *   rt.snapshot()   // plain counters for the stats page
+ *
+ * Building refuses (throws a HalyardError naming file:line) what would otherwise be silently
+ * wrong at run time: rules a TCP frontend cannot evaluate yet, dynamic backend names in TCP,
+ * HTTP frontends when no HTTP engine is plugged in.
+ */
+import type { Backend } from '../../backends/backend.js';
+import { TcpFrontend, type SwitchRule } from '../../frontends/tcp/frontend.js';
+import { HalyardError } from '../errors.js';
+import type { HalyardConfig, Mode, ProxyConfig } from '../config/model.js';
+import type { SessionLogger } from '../log/record.js';
+import { BackendRuntime } from './backend-runtime.js';
+import { GlobalLimit, type Frontend } from './frontend.js';
+import { compileL4Condition } from './l4cond.js';
+import { snapshotOf, type RuntimeSnapshot } from './snapshot.js';
+
+export type { Frontend } from './frontend.js';
+export type { RuntimeSnapshot } from './snapshot.js';
+export { BackendRuntime } from './backend-runtime.js';
+
+/** Builds the session logger of a frontend (lib/log plugs in here); default: logs nothing. */
+export type LoggerFactory = (px: ProxyConfig, global: HalyardConfig['global']) => SessionLogger;
+
+/** What a non-TCP frontend needs to be built by another module (the HTTP engine plugs in here). */
+export interface FrontendContext {
+  readonly px: ProxyConfig;
+  readonly id: number;
+  readonly global: GlobalLimit;
+  readonly logger: SessionLogger;
+  readonly backend: (name: string) => BackendRuntime | undefined;
+  /** the frontend's own backend when it is a listen section with servers, else null */
+  readonly own: BackendRuntime | null;
+}
+export type FrontendFactory = (ctx: FrontendContext) => Frontend;
+
+export interface RuntimeOptions {
+  readonly logger?: LoggerFactory;
+  /** builders for modes other than tcp (tcp is built in) */
+  readonly frontends?: Partial<Record<Mode, FrontendFactory>>;
+}
+
+export const NOOP_LOGGER: SessionLogger = {
+  enabled: false,
+  tcp: () => undefined,
+  http: () => undefined,
+  event: () => undefined,
+};
+
+export class Runtime {
+  constructor(
+    readonly frontends: readonly Frontend[],
+    /** every backend (and listen section) by name, as the balancing layer sees it */
+    readonly backends: Map<string, Backend>,
+    /** the same backends with their queues, targets and timeouts */
+    readonly pools: Map<string, BackendRuntime>,
+    readonly global: GlobalLimit,
+  ) {}
+
+  frontend(name: string): Frontend | undefined {
+    return this.frontends.find((f) => f.name === name);
+  }
+
+  /** Plain counters, for the stats page, CSV and runtime API (one function, summable per worker). */
+  snapshot(): RuntimeSnapshot {
+    return snapshotOf(this);
+  }
+
+  /** SIGTTOU / SIGTTIN: hold new connections, or start them again. */
+  pause(): void {
+    for (const f of this.frontends) f.pause();
+  }
+
+  resume(): void {
+    for (const f of this.frontends) f.resume();
+  }
+
+  /** Soft stop: accept nothing new, resolve when every accepted connection is done. */
+  async stop(): Promise<void> {
+    for (const f of this.frontends) f.stopAccepting();
+    await Promise.all(this.frontends.map((f) => f.drain()));
+  }
+}
+
+const isFrontend = (px: ProxyConfig): boolean => px.kind === 'frontend' || px.kind === 'listen';
+const isBackend = (px: ProxyConfig): boolean => px.kind === 'backend' || px.kind === 'listen';
+
+export function buildRuntime(config: HalyardConfig, opts: RuntimeOptions = {}): Runtime {
+  const loggerOf = opts.logger ?? (() => NOOP_LOGGER);
+  const global = new GlobalLimit(config.global.maxconn ?? 0);
+  // Proxy ids as HAProxy numbers them: declaration order over the whole configuration.
+  const ids = new Map<ProxyConfig, number>();
+  config.proxies.forEach((px, i) => ids.set(px, px.id ?? i + 1));
+
+  const pools = new Map<string, BackendRuntime>();
+  for (const px of config.proxies) {
+    if (!isBackend(px) || px.disabled || pools.has(px.name)) continue;
+    pools.set(px.name, new BackendRuntime(px, ids.get(px) ?? 0));
+  }
+  const backends = new Map<string, Backend>();
+  for (const [name, b] of pools) backends.set(name, b.be);
+
+  const frontends: Frontend[] = [];
+  for (const px of config.proxies) {
+    if (!isFrontend(px) || px.disabled) continue;
+    const id = ids.get(px) ?? 0;
+    const logger = loggerOf(px, config.global);
+    const own = px.kind === 'listen' ? pools.get(px.name) ?? null : null;
+    if (px.mode === 'tcp') {
+      frontends.push(buildTcpFrontend(px, id, global, logger, pools, own));
+      continue;
+    }
+    const factory = opts.frontends?.[px.mode];
+    if (factory === undefined) {
+      throw new HalyardError('HLY_CFG_UNSUPPORTED', `${px.loc.file}:${px.loc.line} : ${px.kind} '${px.name}' uses 'mode ${px.mode}', which this runtime cannot serve yet.`);
+    }
+    frontends.push(factory({ px, id, global, logger, backend: (n) => pools.get(n), own }));
+  }
+  return new Runtime(frontends, backends, pools, global);
+}
+
+function buildTcpFrontend(
+  px: ProxyConfig, id: number, global: GlobalLimit, logger: SessionLogger,
+  pools: Map<string, BackendRuntime>, own: BackendRuntime | null,
+): TcpFrontend {
+  const target = (name: string, loc: { file: string; line: number }): BackendRuntime => {
+    const b = pools.get(name);
+    if (b === undefined) throw new HalyardError('HLY_CFG_REFERENCE', `${loc.file}:${loc.line} : proxy '${px.name}': backend '${name}' is missing or disabled.`);
+    if (b.mode === 'http' && b.name !== px.name) {
+      throw new HalyardError('HLY_CFG_UNSUPPORTED', `${loc.file}:${loc.line} : TCP frontend '${px.name}' using HTTP backend '${name}' (TCP to HTTP upgrade) is not supported by Halyard yet.`);
+    }
+    return b;
+  };
+  const rules: SwitchRule[] = px.useBackends.map((ub) => {
+    if (ub.dynamic) {
+      throw new HalyardError('HLY_CFG_UNSUPPORTED', `${ub.loc.file}:${ub.loc.line} : a dynamic backend name ('use_backend ${ub.name}') is not supported by Halyard yet in a TCP frontend.`);
+    }
+    return { cond: ub.cond === undefined ? null : compileL4Condition(ub.cond, px.acls), backend: target(ub.name, ub.loc) };
+  });
+  // default_backend takes precedence over a listen section's own servers (HAProxy warns so).
+  const dflt = px.defaultBackend !== undefined ? target(px.defaultBackend.name, px.defaultBackend.loc) : own;
+  return new TcpFrontend({
+    name: px.name, id, binds: px.binds,
+    maxconn: px.maxconn > 0 ? px.maxconn : global.max,
+    rules, defaultBackend: dflt,
+    timeoutClient: px.timeouts.client ?? 0,
+    timeoutClientFin: px.timeouts['client-fin'] ?? 0,
+    logger,
+  }, global);
+}

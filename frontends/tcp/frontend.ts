@@ -53,6 +53,10 @@ export class TcpFrontend extends FrontendBase {
     // The relay needs half-open sockets whatever the listener was created with: a client that
     // shuts its write side must still get the whole reply.
     socket.allowHalfOpen = true;
+    // without tcplog/httplog HAProxy logs "Connect from ..." when the connection is accepted
+    if (this.logger.logsAccept) {
+      this.logger.accept(socket.remoteAddress ?? '', socket.remotePort ?? 0, socket.localAddress ?? '', socket.localPort ?? 0);
+    }
     super.accept(socket);
   }
 

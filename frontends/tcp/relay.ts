@@ -31,6 +31,9 @@ export function attachClient(c: TSocket): void {
  * kernel and one highWaterMark of socket buffer do it here). */
 export function startClientData(c: TSocket): void {
   c.on('data', onClientData);
+  // listeners hand sockets over paused (pauseOnConnect, so maxconn can hold them unread):
+  // adding a 'data' listener does not undo an explicit pause
+  c.resume();
 }
 
 export function attachServer(s: TSocket): void {

@@ -2,7 +2,10 @@
 import { evalCondition } from '../config/cond.js';
 import { expandPaths } from '../config/reader.js';
 import { HAPROXY_COMPAT, VERSION } from '../version.js';
-import { parseArgs, USAGE } from './args.js';
+import { parseArgs, USAGE, type CliArgs } from './args.js';
+import { serve } from '../process/master.js';
+import { makeServeRuntime } from '../process/runtime-factory.js';
+import { daemonChildIo, isDaemonChild, launchDaemon } from '../process/daemon.js';
 import { noticeBanner, runCheck } from './check.js';
 
 export interface CliIo {
@@ -58,6 +61,20 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     }
     return runCheck(args, io);
   }
-  io.stderr(`[ALERT]    (${process.pid}) : serving traffic is not implemented yet; use -c to check a configuration.\n`);
-  return 1;
+  if (args.daemon && !isDaemonChild()) return launchDaemon(argv, io);
+  return runServe(args, io);
+}
+
+async function runServe(args: CliArgs, io: CliIo): Promise<number> {
+  const child = isDaemonChild() ? daemonChildIo() : undefined;
+  const out = child?.io ?? io;
+  const quiet = args.quiet || child !== undefined;
+  const code = await serve({
+    files: args.files, relaxedDns: args.relaxedDns, quiet: args.quiet,
+    softStopPids: args.softStopPids, hardStopPids: args.hardStopPids,
+    ...(args.pidfile !== undefined ? { pidfile: args.pidfile } : {}),
+    onReady: () => child?.ready(),
+  }, out, (cfg) => makeServeRuntime(cfg, quiet));
+  if (code !== 0) child?.failed();
+  return code;
 }

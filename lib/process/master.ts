@@ -10,6 +10,7 @@ import type { HalyardConfig, ProxyConfig } from '../config/model.js';
 import { BindError, closeListeners, openListeners, type ListenTarget, type OpenListener } from '../net/listen.js';
 import type { CliIo } from '../cli/main.js';
 import type { RuntimeFactory, ServeRuntime, ServedFrontend } from './types.js';
+import { takeEarlySignals } from './signals.js';
 
 export interface ServeOptions {
   readonly files: readonly string[];
@@ -119,9 +120,9 @@ export async function serve(opts: ServeOptions, io: CliIo, makeRuntime: RuntimeF
   let stopping = false;
   let hardTimer: NodeJS.Timeout | undefined;
 
+  // SIGTERM: HAProxy exits at once, cutting sessions; the bin exits the process when done resolves
   const hardStop = (): void => {
     void closeListeners(listeners);
-    for (const f of runtime.frontends) f.destroyAll();
     runtime.close();
     finish(0);
   };
@@ -131,7 +132,7 @@ export async function serve(opts: ServeOptions, io: CliIo, makeRuntime: RuntimeF
     void closeListeners(listeners);
     for (const f of runtime.frontends) {
       f.stopAccepting();
-      warn(io, `Proxy ${f.name} stopped (cumulated conns: FE: ${f.cumulatedConns.fe}, BE: ${f.cumulatedConns.be}).`);
+      warn(io, `Proxy ${f.name} stopped (cumulated conns: FE: ${f.counters.total}, BE: ${runtime.backendSessions(f.name)}).`);
     }
     const limit = cfg.global.hardStopAfter;
     if (limit !== undefined) {
@@ -149,11 +150,13 @@ export async function serve(opts: ServeOptions, io: CliIo, makeRuntime: RuntimeF
     if (paused || stopping) return;
     paused = true;
     void closeListeners(listeners);
+    for (const f of runtime.frontends) f.pause();
     warn(io, 'Pausing listeners (SIGTTOU).');
   };
   const resume = (): void => {
     if (!paused || stopping) return;
     paused = false;
+    for (const f of runtime.frontends) f.resume();
     void openListeners(listenTargets(cfg), onConn).then(
       (ls) => { listeners = ls; warn(io, 'Resuming listeners (SIGTTIN).'); },
       (e: unknown) => alertLine(io, `cannot resume listeners: ${(e as Error).message}`),
@@ -165,6 +168,8 @@ export async function serve(opts: ServeOptions, io: CliIo, makeRuntime: RuntimeF
     ['SIGUSR2', () => warn(io, 'SIGUSR2 (reload) is not implemented yet; use -sf with a new process.')],
   ];
   for (const [sig, h] of handlers) process.on(sig, h);
+  // signals that came while loading (a fast `kill -USR1` after start) are handled now
+  for (const sig of takeEarlySignals()) handlers.find(([s]) => s === sig)?.[1]();
   void done.then(() => { for (const [sig, h] of handlers) process.off(sig, h); });
 
   const serving: Serving = { listeners, runtime, done, softStop, hardStop };

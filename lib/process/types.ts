@@ -11,14 +11,17 @@ export interface ServedFrontend {
   stopAccepting(): void;
   /** resolves when the frontend has no session left */
   drain(): Promise<void>;
-  /** cut every session now (hard stop) */
-  destroyAll(): void;
-  /** counters for the "Proxy X stopped (cumulated conns: FE: n, BE: m)." line */
-  readonly cumulatedConns: { readonly fe: number; readonly be: number };
+  /** SIGTTOU / SIGTTIN */
+  pause(): void;
+  resume(): void;
+  /** sessions ever accepted: the FE figure of "Proxy X stopped (cumulated conns: FE: n, BE: m)." */
+  readonly counters: { readonly total: number };
 }
 
 export interface ServeRuntime {
   readonly frontends: readonly ServedFrontend[];
+  /** sessions ever assigned by the backend of that name (the BE figure of the stop line), 0 if none */
+  backendSessions(name: string): number;
   /** stop timers (health checks, clocks) so the process can exit */
   close(): void;
 }

@@ -47,6 +47,8 @@ export interface RuntimeOptions {
 
 export const NOOP_LOGGER: SessionLogger = {
   enabled: false,
+  logsAccept: false,
+  accept: () => undefined,
   tcp: () => undefined,
   http: () => undefined,
   event: () => undefined,

@@ -66,6 +66,8 @@ export async function deadPort(): Promise<number> {
 
 export class MemoryLogger implements SessionLogger {
   readonly enabled = true;
+  readonly logsAccept = false;
+  accept(): void {}
   readonly records: SessionRecord[] = [];
   private waiters: (() => void)[] = [];
   tcp(rec: SessionRecord): void {

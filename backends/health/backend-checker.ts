@@ -24,7 +24,8 @@
 import type { Backend } from '../backend.js';
 import { serverState } from '../backend.js';
 import { SrvState, type Server } from '../server.js';
-import { HealthCheck, type CheckOwner, type CheckSettings } from './health-check.js';
+import { HealthCheck, type CheckOwner, type CheckRunner, type CheckSettings } from './health-check.js';
+import { Probe, type ProbeHost } from './probe.js';
 import { checkLine, downMessage, noServerMessage, stderrLine, upMessage, type Counts } from './messages.js';
 import type { CheckProgram } from './rules.js';
 import type { Scheduler } from './scheduler.js';
@@ -68,6 +69,8 @@ export interface BackendCheckerOptions {
   readonly pid: number;
   /** `node` for x-haproxy-server-state */
   readonly node: string;
+  /** replaces the socket probe (tests drive the state machine with scripted outcomes) */
+  readonly runner?: (hc: HealthCheck, host: ProbeHost, done: (o: CheckOutcome) => void) => CheckRunner;
 }
 
 export class BackendChecker implements CheckOwner {
@@ -195,6 +198,11 @@ export class BackendChecker implements CheckOwner {
     if (srv.state === SrvState.STOPPING || srv.inMaint) return;
     serverState(this.be, srv, SrvState.STOPPING, checkStatusRow(o.status).description);
     this.emitUp(hc, o, 0, true);
+  }
+
+  makeRunner(hc: HealthCheck, host: ProbeHost, done: (o: CheckOutcome) => void): CheckRunner {
+    if (this.o.runner !== undefined) return this.o.runner(hc, host, done);
+    return new Probe(this.program, hc.settings.target, hc.settings.timeouts, this.sched, host, done);
   }
 
   /** x-haproxy-server-state value (http-check send-state). */

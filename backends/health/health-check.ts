@@ -7,7 +7,7 @@
  * `info`, `health` and `statusText()` ("UP 1/3", "DOWN 1/2", "MAINT", ...).
  */
 import { SrvState, type Server } from '../server.js';
-import { Probe, type ProbeHost, type ProbeTarget, type ProbeTimeouts } from './probe.js';
+import type { ProbeHost, ProbeTarget, ProbeTimeouts } from './probe.js';
 import type { CheckProgram } from './rules.js';
 import type { Scheduler, Timed } from './scheduler.js';
 import { applyResult, healthFraction, healthMax, nextInterval, type HealthCounter } from './state.js';
@@ -44,6 +44,16 @@ export interface CheckOwner {
   markUp(hc: HealthCheck, o: CheckOutcome): void;
   markStopping(hc: HealthCheck, o: CheckOutcome): void;
   stateHeader(hc: HealthCheck): string;
+  /** builds the thing that performs one run (a socket Probe in production, a script in tests) */
+  makeRunner(hc: HealthCheck, host: ProbeHost, done: (o: CheckOutcome) => void): CheckRunner;
+}
+
+/** Performs check runs for one server; `done` is called once per started run. */
+export interface CheckRunner {
+  readonly running: boolean;
+  start(): void;
+  /** stop a run in flight without reporting */
+  abort(): void;
 }
 
 export class HealthCheck implements Timed, HealthCounter {
@@ -64,7 +74,7 @@ export class HealthCheck implements Timed, HealthCounter {
   private forceFast = false;
   private enabled = false;
   private wasMaint: boolean;
-  private readonly probe: Probe;
+  private readonly probe: CheckRunner;
 
   constructor(
     readonly srv: Server,
@@ -79,7 +89,7 @@ export class HealthCheck implements Timed, HealthCounter {
       stateHeader: () => owner.stateHeader(this),
       isUp: () => this.srv.state !== SrvState.STOPPED,
     };
-    this.probe = new Probe(owner.program, settings.target, settings.timeouts, owner.sched, host, (o) => this.onOutcome(o));
+    this.probe = owner.makeRunner(this, host, (o) => this.onOutcome(o));
   }
 
   /** A run is in flight (stats prefix the status with "* "). */

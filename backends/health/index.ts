@@ -18,7 +18,7 @@ import { hostname } from 'node:os';
 import type { HalyardConfig, ProxyConfig, ServerConfig as ModelServer } from '../../lib/config/model.js';
 import type { Backend } from '../backend.js';
 import type { Server } from '../server.js';
-import { BackendChecker, type EventSink } from './backend-checker.js';
+import { BackendChecker, type BackendCheckerOptions, type EventSink } from './backend-checker.js';
 import type { CheckSettings, HealthCheck, OnError } from './health-check.js';
 import { compileChecks } from './rules.js';
 import { RealScheduler, type Scheduler } from './scheduler.js';
@@ -43,6 +43,8 @@ export interface HealthChecksOptions {
   readonly pid?: number;
   /** global `node` (default: the host name) */
   readonly node?: string;
+  /** replaces the socket probe (tests) */
+  readonly runner?: BackendCheckerOptions['runner'];
 }
 
 export class HealthChecks {
@@ -115,6 +117,7 @@ export function createHealthChecks(
       be, program, sched, listen: px.kind === 'listen', logHealthChecks: px.options.logHealthChecks,
       sink: opts.sink ?? (() => undefined), stderr: opts.stderr ?? ((l) => void process.stderr.write(l)),
       pid: opts.pid ?? process.pid, node: opts.node ?? cfg.global.node ?? hostname(),
+      ...(opts.runner !== undefined ? { runner: opts.runner } : {}),
     });
     for (const sc of px.servers) {
       if (!sc.check) continue;

@@ -3,6 +3,8 @@
 import type { Diag } from './diag.js';
 import type { ProxyConfig } from './model.js';
 import type { ConfigParser } from './parser.js';
+import { serverPostChecks } from './keywords/server-post.js'; // kw-server: duplicate names, track
+import { finalizeChecks } from './keywords/checks.js';
 
 const post = (severity: Diag['severity'], code: Diag['code'], message: string, extra?: Partial<Diag>): Diag => ({
   severity, code, message, style: 'none', ...extra,
@@ -18,6 +20,9 @@ export function postChecks(p: ConfigParser): Diag[] {
   for (const px of p.proxies) if (be(px) && !backends.has(px.name)) backends.set(px.name, px);
 
   for (const px of p.proxies) {
+    // kw-proxy: compile the health-check rule list (implicit connect/expect), warn about unused http-check rules
+    const chk = finalizeChecks(px);
+    if (chk !== undefined) out.push(post('warning', 'HLY_CFG_PLACEMENT', chk));
     if (px.disabled) continue;
     if (fe(px)) {
       if (px.binds.length === 0) {
@@ -45,23 +50,27 @@ export function postChecks(p: ConfigParser): Diag[] {
       }
       if (px.mode === 'tcp') {
         if (px.options.httplog) {
-          out.push(post('warning', 'HLY_CFG_PLACEMENT', `'option httplog' not usable with ${kindWord(px)} '${px.name}' (needs 'mode http'). Falling back to 'option tcplog'.`));
+          // kw-proxy: HAProxy names the line of the `option httplog`
+          const at = px.options.httplogLoc;
+          out.push(post('warning', 'HLY_CFG_PLACEMENT', `'option httplog' not usable with ${kindWord(px)} '${px.name}' (needs 'mode http'). Falling back to 'option tcplog'.`, at !== undefined ? { loc: at, style: 'parsing' } : {}));
         }
         if (px.httpRequest.length > 0) out.push(post('warning', 'HLY_CFG_PLACEMENT', `'http-request' rules ignored for ${kindWord(px)} '${px.name}' as they require HTTP mode.`));
         if (px.httpResponse.length > 0) out.push(post('warning', 'HLY_CFG_PLACEMENT', `'http-response' rules ignored for ${kindWord(px)} '${px.name}' as they require HTTP mode.`));
       }
     }
     if (be(px)) {
+      out.push(...serverPostChecks(px, backends)); // kw-server
       for (const s of px.servers) {
-        if (s.check && s.port === undefined && s.portOffset === undefined && s.checkPort === undefined && s.family !== 'unix') {
+        // kw-server: a +N/-N offset is no service port for checks (HAProxy refuses it too)
+        if (s.check && s.port === undefined && s.checkPort === undefined && s.family !== 'unix' && s.family !== 'abns') {
           out.push(post('alert', 'HLY_CFG_BAD_ARG', `config: ${kindWord(px)} '${px.name}': server '${s.name}' has neither service port nor check port.`));
         }
       }
       if (px.mode === 'tcp') {
-        if (px.cookie !== undefined) {
-          for (const s of px.servers) {
-            if (s.cookie !== undefined) out.push(post('warning', 'HLY_CFG_PLACEMENT', `${kindWord(px)} '${px.name}' : ignoring cookie for server '${s.name}' as HTTP mode is disabled.`));
-          }
+        // kw-proxy: the backend-level warning, and the per-server one even without a `cookie` line
+        if (px.cookie !== undefined) out.push(post('warning', 'HLY_CFG_PLACEMENT', `cookie will be ignored for ${kindWord(px)} '${px.name}' (needs 'mode http').`));
+        for (const s of px.servers) {
+          if (s.cookie !== undefined) out.push(post('warning', 'HLY_CFG_PLACEMENT', `${kindWord(px)} '${px.name}' : ignoring cookie for server '${s.name}' as HTTP mode is disabled.`));
         }
         if (['uri', 'url_param', 'hdr'].includes(px.balance.algo)) {
           out.push(post('warning', 'HLY_CFG_PLACEMENT', `Layer 7 hash not possible for ${kindWord(px)} '${px.name}' (needs 'mode http'). Falling back to round robin.`));

@@ -19,22 +19,54 @@ export interface LogTarget {
   readonly level?: string;
   readonly minLevel?: string;
   readonly len?: number;
+  /** `sample <ranges>:<size>` (kw-proxy): send only the matching lines of each group of <size> */
+  readonly sample?: { ranges: [number, number][]; size: number };
   readonly loc: Loc;
 }
 
+// --- server/bind family (kw-server branch) ---
 export interface BindAddress {
-  /** 'ipv4' | 'ipv6' | 'unix' | 'fd' | 'host' (a name resolved at start) */
+  /** 'host' is a name resolved once at load time; 'fd' an inherited listening socket (fd@N) */
   readonly family: 'ipv4' | 'ipv6' | 'unix' | 'fd' | 'host' | 'abns' | 'sockpair';
+  /** IP literal ('0.0.0.0' / '::' for any) or hostname; '' for unix/abns/fd */
   readonly host: string;
+  /** for 'host' names forced by ipv4@/ipv6@ */
+  readonly resolveFamily?: 4 | 6;
+  /** inclusive range; one socket per port; 0 for unix/abns/fd */
   readonly portLow: number;
   readonly portHigh: number;
-  /** for fd@ and unix@ */
+  /** socket path for unix@ and abns@ (abstract namespace, no leading NUL) */
   readonly path?: string;
+  /** fd@N */
+  readonly fd?: number;
+}
+
+/** Options on a `bind` line that Halyard honours (the others are refused or warned about at parse time). */
+export interface BindOptions {
+  name?: string;
+  id?: number;
+  maxconn?: number;
+  backlog?: number;
+  acceptProxy?: boolean;
+  v4v6?: boolean;
+  v6only?: boolean;
+  /** unix sockets: octal permission bits, owner and group */
+  mode?: number;
+  uid?: number;
+  gid?: number;
+  user?: string;
+  group?: string;
+  /** stats-socket style options, meaningful on the runtime API listener */
+  level?: 'user' | 'operator' | 'admin';
+  exposeFd?: string;
+  severityOutput?: 'none' | 'number' | 'string';
+  /** mux forced with `proto` (only h1 is available) */
+  proto?: string;
 }
 
 export interface BindConfig {
   readonly addresses: BindAddress[];
-  readonly options: Record<string, string | number | boolean>;
+  readonly options: BindOptions;
   readonly loc: Loc;
 }
 
@@ -67,16 +99,62 @@ export interface AclConfig {
   readonly loc: Loc;
 }
 
+/**
+ * What `default-server` presets and a `server` line may set (kw-server branch). All optional: a
+ * proxy's preset holds only what its default-server lines said; unset fields take HAProxy's defaults.
+ */
+export interface ServerSettings {
+  check?: boolean;
+  inter?: number;
+  fastinter?: number;
+  downinter?: number;
+  rise?: number;
+  fall?: number;
+  weight?: number;
+  backup?: boolean;
+  disabled?: boolean;
+  cookie?: string;
+  maxconn?: number;
+  maxqueue?: number;
+  minconn?: number;
+  checkPort?: number;
+  checkAddr?: string;
+  slowstart?: number;
+  sendProxy?: 'v1' | 'v2';
+  checkSendProxy?: boolean;
+  onMarkedDown?: 'shutdown-sessions';
+  onMarkedUp?: 'shutdown-backup-sessions';
+  observe?: 'none' | 'layer4' | 'layer7';
+  errorLimit?: number;
+  onError?: 'fastinter' | 'fail-check' | 'sudden-death' | 'mark-down';
+  /** init-addr methods in order: 'last' | 'libc' | 'none' | an IP literal */
+  initAddr?: string[];
+  /** `track [<backend>/]<server>` as written */
+  track?: string;
+  /** idle connection pool: -1 unlimited */
+  poolMaxConn?: number;
+  poolPurgeDelay?: number;
+  /** requests per backend connection, -1 unlimited */
+  maxReuse?: number;
+}
+
 export interface ServerConfig {
   readonly name: string;
   readonly id?: number;
-  /** address as written (host or IP); empty for `0.0.0.0`/`*` transparent forms */
+  /**
+   * IP literal or hostname; '0.0.0.0'/'::' (written `0.0.0.0`, `*`, `::` or `:port`) mean "the
+   * client's original destination"; for unix/abns the socket path.
+   */
   readonly host: string;
-  readonly family: 'ipv4' | 'ipv6' | 'host' | 'unix';
-  /** absolute port, or undefined when absent / an offset applies */
+  readonly family: 'ipv4' | 'ipv6' | 'host' | 'unix' | 'abns';
+  /** for 'host' names forced by ipv4@/ipv6@ */
+  readonly resolveFamily?: 4 | 6;
+  /** absolute port, or undefined when absent / an offset applies (port 0 means absent, as in HAProxy) */
   readonly port?: number;
   /** +N/-N relative to the client's destination port */
   readonly portOffset?: number;
+  /** server-template prefix this server was expanded from */
+  readonly template?: string;
   readonly check: boolean;
   readonly inter: number;
   readonly fastinter?: number;
@@ -94,12 +172,17 @@ export interface ServerConfig {
   readonly checkAddr?: string;
   readonly slowstart: number;
   readonly sendProxy?: 'v1' | 'v2';
-  readonly onMarkedDown?: string;
-  readonly onMarkedUp?: string;
-  readonly observe?: string;
+  readonly checkSendProxy: boolean;
+  readonly onMarkedDown?: 'shutdown-sessions';
+  readonly onMarkedUp?: 'shutdown-backup-sessions';
+  readonly observe?: 'none' | 'layer4' | 'layer7';
   readonly errorLimit?: number;
-  readonly onError?: string;
+  readonly onError?: 'fastinter' | 'fail-check' | 'sudden-death' | 'mark-down';
   readonly initAddr?: string[];
+  readonly track?: string;
+  readonly poolMaxConn?: number;
+  readonly poolPurgeDelay?: number;
+  readonly maxReuse?: number;
   readonly loc: Loc;
 }
 
@@ -129,7 +212,9 @@ export interface CookieConfig {
   readonly httponly: boolean;
   readonly secure: boolean;
   readonly domains: string[];
+  /** seconds; 0 = not set */
   readonly maxidle: number;
+  /** seconds; 0 = not set */
   readonly maxlife: number;
   readonly attrs: string[];
   readonly dynamic: boolean;
@@ -146,18 +231,85 @@ export interface HttpCheckConfig {
   readonly loc: Loc;
 }
 
-export interface CheckRule {
-  readonly kind: string;
+// --- health-check rules (kw-proxy): HAProxy's tcpcheck rule list, as compiled by check_proxy_tcpcheck ---
+export type CheckStatusName = 'L4OK' | 'L6OK' | 'L7OK' | 'L7OKC' | 'L4CON' | 'L6RSP' | 'L7RSP' | 'L7STS' | 'L4TOUT' | 'L6TOUT' | 'L7TOUT';
+export type MatchMethod = 'str' | 'beg' | 'end' | 'sub' | 'reg';
+interface CheckRuleBase {
+  /** the words after `http-check`/`tcp-check` as written */
   readonly args: string[];
+  /** from a preceding `comment` rule or an inline `comment` argument */
+  comment?: string;
   readonly loc: Loc;
 }
+export interface CheckConnectRule extends CheckRuleBase {
+  readonly kind: 'connect';
+  readonly port?: number;
+  readonly addr?: string;
+  readonly sendProxy: boolean;
+  readonly viaSocks4: boolean;
+  readonly linger: boolean;
+  readonly ssl: boolean;
+  readonly sni?: string;
+  readonly alpn?: string;
+  readonly proto?: string;
+  /** `default`: reuse the server's check settings */
+  readonly default: boolean;
+  /** inserted because the list did not start with a connect */
+  readonly implicit: boolean;
+}
+export interface CheckSendRule extends CheckRuleBase {
+  readonly kind: 'send';
+  /** tcp-check send / send-lf / send-binary / send-binary-lf; binary data is kept as hex text */
+  readonly format: 'string' | 'string-lf' | 'binary' | 'binary-lf';
+  readonly data: string;
+}
+export interface CheckHttpSendRule extends CheckRuleBase {
+  readonly kind: 'http-send';
+  /** unset fields take the runtime defaults: OPTIONS, /, HTTP/1.0 */
+  method?: string;
+  uri?: string;
+  uriLf: boolean;
+  version?: string;
+  headers: { name: string; value: string }[];
+  body?: string;
+  bodyLf: boolean;
+  /** the implicit request of an `option httpchk` line (merged with the first `http-check send`) */
+  fromOption: boolean;
+}
+export interface CheckExpectRule extends CheckRuleBase {
+  readonly kind: 'expect';
+  /** tcp: string rstring binary rbinary string-lf binary-lf; http: status rstatus string rstring string-lf hdr fhdr */
+  readonly type: 'string' | 'rstring' | 'binary' | 'rbinary' | 'string-lf' | 'binary-lf' | 'status' | 'rstatus' | 'hdr' | 'fhdr';
+  readonly pattern: string;
+  readonly negate: boolean;
+  /** -1 = not set */
+  readonly minRecv: number;
+  /** for `status`: inclusive ranges */
+  readonly codes?: [number, number][];
+  readonly header?: { name: string; nameMatch: MatchMethod; nameLf: boolean; value?: string; valueMatch: MatchMethod; valueLf: boolean };
+  readonly okStatus?: CheckStatusName;
+  readonly errorStatus?: CheckStatusName;
+  readonly toutStatus?: CheckStatusName;
+  readonly onSuccess?: string;
+  readonly onError?: string;
+  readonly statusCode?: string;
+  /** true for the `expect status 200-399` HAProxy adds after a final send */
+  readonly implicit: boolean;
+}
+export interface CheckCommentRule extends CheckRuleBase {
+  readonly kind: 'comment';
+  readonly text: string;
+}
+export type CheckRule = CheckConnectRule | CheckSendRule | CheckHttpSendRule | CheckExpectRule | CheckCommentRule;
 
 export interface StatsConfig {
   enabled: boolean;
   uri?: string;
   realm?: string;
+  /** seconds (kw-proxy) */
   refresh?: number;
-  auth: { user: string; password: string }[];
+  /** `noPassword`: written without ':' (HAProxy accepts it, nobody can log in with it) */
+  auth: { user: string; password: string; noPassword?: boolean }[];
   admin: Condition[];
   hideVersion: boolean;
   showLegends: boolean;
@@ -170,6 +322,8 @@ export interface ProxyOptions {
   httplog: boolean;
   /** `option httplog clf` */
   httplogClf: boolean;
+  /** where `option httplog` was given, for the post-parse "not usable" warning (kw-proxy) */
+  httplogLoc?: Loc;
   tcplog: boolean;
   dontlognull: boolean;
   forwardfor?: { except?: string; header: string; ifNone: boolean };
@@ -178,6 +332,11 @@ export interface ProxyOptions {
   redispatch?: { interval: number };
   httpchk?: HttpCheckConfig;
   tcpCheck: boolean;
+  /** which check `option` was given last (kw-proxy); httpchk and tcp-check run the compiled `checkRules` */
+  checkType?: 'httpchk' | 'tcp-check';
+  /** `http-check disable-on-404`, `http-check send-state` (kw-proxy) */
+  disableOn404?: boolean;
+  sendState?: boolean;
   allbackups: boolean;
   logHealthChecks: boolean;
   persist: boolean;
@@ -202,8 +361,8 @@ export interface ProxyConfig {
   balance: { algo: string; args: string[]; loc?: Loc };
   hashType: { method: 'map-based' | 'consistent'; fn: string; avalanche: boolean };
   servers: ServerConfig[];
-  /** default-server options, applied to the servers declared after it */
-  defaultServer: Record<string, string[]>;
+  /** what default-server lines preset so far, applied to the servers declared after them */
+  defaultServer: ServerSettings;
   defaultBackend?: { name: string; loc: Loc };
   useBackends: UseBackend[];
   useServers: { name: string; cond?: Condition; loc: Loc }[];
@@ -211,8 +370,13 @@ export interface ProxyConfig {
   options: ProxyOptions;
   retries: number;
   cookie?: CookieConfig;
+  /** http-check / tcp-check lines as parsed (kw-proxy); `checkRules` is what the check runs */
   httpCheckRules: CheckRule[];
   tcpCheckRules: CheckRule[];
+  /** the compiled check (implicit connect first, implicit expect last, comments folded); set post-parse */
+  checkRules?: CheckRule[];
+  /** `dynamic-cookie-key` (kw-proxy) */
+  dynamicCookieKey?: string;
   httpRequest: HttpRule[];
   httpResponse: HttpRule[];
   httpAfterResponse: HttpRule[];
@@ -223,13 +387,36 @@ export interface ProxyConfig {
   monitorUri?: string;
 }
 
+/** `stats socket` (kw-proxy): the runtime API listener */
+export interface StatsSocketConfig {
+  /** as written */
+  address: string;
+  family: 'unix' | 'ipv4' | 'ipv6';
+  path?: string;
+  host?: string;
+  port?: number;
+  /** operator unless `level` says otherwise */
+  level: 'user' | 'operator' | 'admin';
+  /** unix socket permissions (octal `mode`), owner and group */
+  mode?: number;
+  uid?: number;
+  gid?: number;
+  user?: string;
+  group?: string;
+  exposeFd: boolean;
+  severityOutput: 'none' | 'number' | 'string';
+  /** other bind options, as written */
+  options: Record<string, string | boolean>;
+  loc: Loc;
+}
+
 export interface GlobalConfig {
   maxconn?: number;
   nbthread?: number;
   daemon: boolean;
   pidfile?: string;
   logs: LogTarget[];
-  statsSockets: { address: string; options: Record<string, string | boolean>; loc: Loc }[];
+  statsSockets: StatsSocketConfig[];
   statsTimeout?: number;
   statsMaxconn?: number;
   user?: string;

@@ -30,7 +30,14 @@ const server = {
   properties: {
     name: { type: 'string', minLength: 1 },
     host: { type: 'string' },
-    family: { enum: ['ipv4', 'ipv6', 'host', 'unix'] },
+    family: { enum: ['ipv4', 'ipv6', 'host', 'unix', 'abns'] },
+    // kw-server additions
+    resolveFamily: { enum: [4, 6] }, template: { type: 'string' }, id: { type: 'integer', minimum: 1 },
+    checkSendProxy: { type: 'boolean' }, observe: { enum: ['none', 'layer4', 'layer7'] },
+    onMarkedDown: { enum: ['shutdown-sessions'] }, onMarkedUp: { enum: ['shutdown-backup-sessions'] },
+    onError: { enum: ['fastinter', 'fail-check', 'sudden-death', 'mark-down'] },
+    errorLimit: { type: 'integer', minimum: 1 }, initAddr: { type: 'array', items: { type: 'string' } },
+    track: { type: 'string' }, poolMaxConn: { type: 'integer', minimum: -1 }, poolPurgeDelay: ms, maxReuse: { type: 'integer' },
     port, checkPort: port,
     portOffset: { type: 'integer' },
     check: { type: 'boolean' },
@@ -53,10 +60,21 @@ const bind = {
       type: 'array', minItems: 1,
       items: {
         type: 'object', required: ['family', 'host', 'portLow', 'portHigh'],
-        properties: { family: { enum: ['ipv4', 'ipv6', 'unix', 'fd', 'host', 'abns', 'sockpair'] }, host: { type: 'string' }, portLow: port, portHigh: port, path: { type: 'string' } },
+        properties: {
+          family: { enum: ['ipv4', 'ipv6', 'unix', 'fd', 'host', 'abns', 'sockpair'] }, host: { type: 'string' },
+          portLow: port, portHigh: port, path: { type: 'string' }, fd: { type: 'integer', minimum: 0 }, resolveFamily: { enum: [4, 6] },
+        },
       },
     },
-    options: { type: 'object' },
+    // kw-server: BindOptions
+    options: {
+      type: 'object',
+      properties: {
+        name: { type: 'string' }, id: { type: 'integer', minimum: 1 }, maxconn: { type: 'integer' }, backlog: { type: 'integer' },
+        mode: { type: 'integer', minimum: 0 }, uid: { type: 'integer' }, gid: { type: 'integer' },
+        level: { enum: ['user', 'operator', 'admin'] }, severityOutput: { enum: ['none', 'number', 'string'] },
+      },
+    },
     loc,
   },
 } as const;
@@ -86,6 +104,9 @@ const proxy = {
     redirects: { type: 'array', items: rule },
     stats: { type: 'object', required: ['enabled', 'auth', 'admin'] },
     logs: { type: 'array', items: { type: 'object', required: ['target', 'loc'] } },
+    // kw-proxy: the compiled health-check rules and the cookie settings
+    checkRules: { type: 'array', items: { type: 'object', required: ['kind', 'loc'], properties: { kind: { enum: ['connect', 'send', 'http-send', 'expect'] }, loc } } },
+    cookie: { type: 'object', required: ['name', 'mode', 'maxidle', 'maxlife'], properties: { mode: { enum: ['insert', 'rewrite', 'prefix', 'passive'] }, maxidle: { type: 'integer', minimum: 0 }, maxlife: { type: 'integer', minimum: 0 } } },
   },
 } as const;
 
@@ -97,7 +118,11 @@ export const configSchema = {
     files: { type: 'array', items: { type: 'string' } },
     global: {
       type: 'object', required: ['daemon', 'logs', 'statsSockets'],
-      properties: { maxconn: { type: 'integer' }, nbthread: { type: 'integer' }, daemon: { type: 'boolean' }, logs: { type: 'array' }, statsSockets: { type: 'array' } },
+      properties: {
+        maxconn: { type: 'integer' }, nbthread: { type: 'integer', minimum: 1, maximum: 64 }, daemon: { type: 'boolean' }, logs: { type: 'array' },
+        // kw-proxy: stats sockets carry their parsed address and level
+        statsSockets: { type: 'array', items: { type: 'object', required: ['address', 'family', 'level', 'loc'], properties: { family: { enum: ['unix', 'ipv4', 'ipv6'] }, level: { enum: ['user', 'operator', 'admin'] }, loc } } },
+      },
     },
     defaults: { type: 'array', items: proxy },
     proxies: { type: 'array', items: proxy },

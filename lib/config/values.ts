@@ -62,43 +62,5 @@ export function parseUint(text: string): number | undefined {
   return Number.isSafeInteger(n) ? n : undefined;
 }
 
-/**
- * A word's fingerprint: counts of letter-class transitions (letters by letter, digits as one class,
- * anything else as a separator, plus begin/end marks). Two words are close when their transition
- * counts are: this is how HAProxy picks its "did you mean" suggestion, so ours agree with it.
- */
-function fingerprint(word: string): Map<number, number> {
-  const fp = new Map<number, number>();
-  let from = 28;
-  const bump = (k: number): void => { fp.set(k, (fp.get(k) ?? 0) + 1); };
-  for (let i = 0; i < word.length; i++) {
-    const c = word.toLowerCase().charCodeAt(i);
-    const to = c >= 0x61 && c <= 0x7a ? c - 0x60 : c >= 0x30 && c <= 0x39 ? 27 : 28;
-    bump(32 * from + to);
-    from = to;
-  }
-  bump(32 * from + 28);
-  return fp;
-}
-
-export function fingerprintDistance(a: string, b: string): number {
-  const fa = fingerprint(a);
-  const fb = fingerprint(b);
-  let d = 0;
-  for (const [k, v] of fa) d += Math.abs(v - (fb.get(k) ?? 0));
-  for (const [k, v] of fb) if (!fa.has(k)) d += v;
-  return d;
-}
-
-/** The closest candidate to `word`, or undefined when none is close enough (HAProxy's threshold). */
-export function bestMatch(word: string, candidates: Iterable<string>): string | undefined {
-  let best: string | undefined;
-  let bestD = Infinity;
-  for (const c of candidates) {
-    const d = fingerprintDistance(word, c);
-    if (d < bestD) { bestD = d; best = c; }
-  }
-  if (best === undefined) return undefined;
-  if (bestD > 2 * word.length || bestD > 2 * best.length) return undefined;
-  return best;
-}
+/** The closest candidate to `word` by HAProxy's own "did you mean" algorithm (keywords/suggest.ts). */
+export { haproxyBestMatch as bestMatch } from './keywords/suggest.js';

@@ -42,11 +42,14 @@ export interface SessionRecord {
 
 /** The fields an HTTP session adds (option httplog). */
 export interface HttpRecord extends SessionRecord {
-  /** request headers received (%TR), idle before request (%Ti), request (%Th... ) and response (%Tr) timers */
+  /** handshake time (%Th: 0 without TLS), idle time before the request (%Ti), both ms */
   th: number;
   ti: number;
+  /** time to receive the full request head (%TR), -1 if it never arrived */
   tr: number;
+  /** server response time (%Tr: connect established to response head received), -1 if none */
   trResp: number;
+  /** active time (%Ta: from the start of the request to the end of the response) */
   ta: number;
   status: number;
   /** request line as received, e.g. 'GET / HTTP/1.1', or '<BADREQ>' */
@@ -57,8 +60,16 @@ export interface HttpRecord extends SessionRecord {
 
 /** The frontend-side sink for finished sessions; lib/log implements it. */
 export interface SessionLogger {
-  /** false when nothing would be emitted (no log target, or dontlognull for an empty session) */
+  /**
+   * true when tcp()/http() would emit something (log targets and `option tcplog`/`httplog`):
+   * when false the frontend need not build a record at all. dontlognull is decided per session
+   * inside tcp()/http() (a session with bytesUploaded === 0 is skipped).
+   */
   readonly enabled: boolean;
+  /** true when the frontend logs at accept time instead (log targets but no tcplog/httplog) */
+  readonly logsAccept: boolean;
+  /** HAProxy's accept-time line: "Connect from 127.0.0.1:56548 to 127.0.0.1:80 (fe/TCP)"; no-op unless logsAccept */
+  accept(clientIp: string, clientPort: number, frontendIp: string, frontendPort: number): void;
   tcp(rec: SessionRecord): void;
   http(rec: HttpRecord): void;
   /** administrative events: "Proxy fe started.", server state changes, "backend x has no server available!" */

@@ -53,22 +53,24 @@ function reasonOf(e: unknown): string {
 interface Endpoint {
   label: string;
   options: { host?: string; port?: number; path?: string; fd?: number; ipv6Only?: boolean; backlog?: number };
-  unix?: { path: string; mode?: string; user?: string; group?: string; uid?: string; gid?: string };
+  /** unix sockets: permissions applied once the socket file exists (mode is already numeric) */
+  unix?: { path: string; mode?: number; uid?: number; gid?: number; user?: string; group?: string };
 }
 
 function endpoints(a: BindAddress, bind: BindConfig): Endpoint[] {
   const o = bind.options;
-  const backlog = typeof o.backlog === 'string' ? Number(o.backlog) : undefined;
-  const common = backlog !== undefined && Number.isFinite(backlog) ? { backlog } : {};
+  const common = o.backlog !== undefined ? { backlog: o.backlog } : {};
   switch (a.family) {
     case 'unix': {
       const path = a.path ?? '';
-      const str = (k: string): string | undefined => (typeof o[k] === 'string' ? (o[k] as string) : undefined);
-      const unix: NonNullable<Endpoint['unix']> = { path };
-      for (const k of ['mode', 'user', 'group', 'uid', 'gid'] as const) {
-        const v = str(k);
-        if (v !== undefined) unix[k] = v;
-      }
+      const unix: NonNullable<Endpoint['unix']> = {
+        path,
+        ...(o.mode !== undefined ? { mode: o.mode } : {}),
+        ...(o.uid !== undefined ? { uid: o.uid } : {}),
+        ...(o.gid !== undefined ? { gid: o.gid } : {}),
+        ...(o.user !== undefined ? { user: o.user } : {}),
+        ...(o.group !== undefined ? { group: o.group } : {}),
+      };
       return [{ label: path, options: { path, ...common }, unix }];
     }
     case 'fd':
@@ -104,19 +106,16 @@ function listenOne(server: Server, ep: Endpoint): Promise<void> {
 }
 
 function idOf(kind: 'user' | 'group', name: string): number {
-  if (/^[0-9]+$/.test(name)) return Number(name);
   return Number(execFileSync('id', [kind === 'user' ? '-u' : '-g', name], { encoding: 'utf8' }).trim());
 }
 
 function applyUnixPerms(ep: Endpoint): void {
   const u = ep.unix;
   if (u === undefined) return;
-  if (u.mode !== undefined) chmodSync(u.path, parseInt(u.mode, 8));
-  const uid = u.uid ?? u.user;
-  const gid = u.gid ?? u.group;
-  if (uid !== undefined || gid !== undefined) {
-    chownSync(u.path, uid !== undefined ? idOf('user', uid) : -1, gid !== undefined ? (u.gid !== undefined ? Number(u.gid) : idOf('group', gid)) : -1);
-  }
+  if (u.mode !== undefined) chmodSync(u.path, u.mode);
+  const uid = u.uid ?? (u.user !== undefined ? idOf('user', u.user) : undefined);
+  const gid = u.gid ?? (u.group !== undefined ? idOf('group', u.group) : undefined);
+  if (uid !== undefined || gid !== undefined) chownSync(u.path, uid ?? -1, gid ?? -1);
 }
 
 /**

@@ -1,171 +1,192 @@
-// `server` and `default-server`. (First version: address forms and the common options; the
-// full option sub-table is filled in by the server work.)
-import { alert, type ParseResult, type Verdict } from '../diag.js';
+// `server`, `default-server` and `server-template` (HAProxy's parse_server): the name, the address,
+// then the options of server-options.ts applied in line order over the proxy's default-server preset.
+// Cross-server checks (duplicate names, track targets) run after parsing, in server-post.ts.
+import { alert, warning, type ParseResult, type Verdict } from '../diag.js';
 import type { ProxyKwContext } from '../parser.js';
-import type { ServerConfig } from '../model.js';
-import { atol, parseTime } from '../values.js';
+import type { ServerConfig, ServerSettings } from '../model.js';
+import { HAPROXY_SERVER } from '../haproxy-keywords.js';
+import { noEffect, unsupported } from './common.js';
 import type { ProxyRows } from './proxy.js';
+import { SERVER_RULES, badDnsName, isAddrError, parseSockAddr, type SockAddr } from './address.js';
+import { haproxyBestMatch } from './suggest.js';
+import { SERVER_EXTRA_WORDS, serverOptionIndex, type SrvOptErr } from './server-options.js';
 
-export interface ParsedAddress {
-  host: string;
-  family: 'ipv4' | 'ipv6' | 'host' | 'unix';
-  port?: number;
-  portOffset?: number;
+const NAME_OK = /^[A-Za-z0-9_.:-]*$/;
+
+/** The built-in server values (HAProxy's defaults.h), under whatever default-server preset. */
+function finalSettings(s: ServerSettings): Omit<ServerConfig, 'name' | 'host' | 'family' | 'loc'> {
+  const { check = false, inter = 2000, rise = 2, fall = 3, weight = 1, backup = false, disabled = false, maxconn = 0,
+    maxqueue = 0, minconn = 0, slowstart = 0, checkSendProxy = false, ...rest } = s;
+  return { ...rest, check, inter, rise, fall, weight, backup, disabled, maxconn, maxqueue, minconn, slowstart, checkSendProxy };
 }
 
-/** `<host>[:[+-]port]`, `[v6]:port`, `ipv4@`, `ipv6@`, `unix@`. */
-export function parseServerAddress(text: string): ParsedAddress | string {
-  let t = text;
-  let family: ParsedAddress['family'] | undefined;
-  const pfx = /^(ipv4|ipv6|unix|abns|tcp|tcp4|tcp6)@/.exec(t);
-  if (pfx !== null) {
-    t = t.slice(pfx[0].length);
-    if (pfx[1] === 'unix' || pfx[1] === 'abns') return { host: t, family: 'unix' };
-    if (pfx[1] === 'ipv6' || pfx[1] === 'tcp6') family = 'ipv6';
-    if (pfx[1] === 'ipv4' || pfx[1] === 'tcp4') family = 'ipv4';
+/** One option complaint as a verdict; `who` is `'server be/s1'` (none for default-server). */
+function verdictOf(who: string | undefined, e: SrvOptErr): Verdict {
+  const pre = who !== undefined ? `${who} : ` : '';
+  if (e.level === 'unsupported' || e.level === 'noeffect') {
+    const [kw = '', why] = e.msg.split('|');
+    const v = e.level === 'unsupported' ? unsupported(kw, why ?? 'no TLS') : noEffect(kw, why);
+    return { ...v, message: pre + v.message, style: 'bracket' };
   }
-  if (t.startsWith('/')) return { host: t, family: 'unix' };
-  let host: string;
-  let portText: string | undefined;
-  if (t.startsWith('[')) {
-    const close = t.indexOf(']');
-    if (close < 0) return `invalid address: '${text}'`;
-    host = t.slice(1, close);
-    const rest = t.slice(close + 1);
-    if (rest !== '' && !rest.startsWith(':')) return `invalid address: '${text}'`;
-    portText = rest === '' ? undefined : rest.slice(1);
-    family = 'ipv6';
-  } else {
-    const last = t.lastIndexOf(':');
-    const colons = t.split(':').length - 1;
-    if (colons > 1 && family !== 'ipv4') {
-      // IPv6 without brackets: the port is after the last colon
-      host = t.slice(0, last);
-      portText = t.slice(last + 1);
-      family = 'ipv6';
-    } else if (last >= 0) {
-      host = t.slice(0, last);
-      portText = t.slice(last + 1);
-    } else {
-      host = t;
+  const text = e.raw === true ? e.msg : `${e.msg.replace(/\n$/, '')}.`;
+  // HAProxy's ERR_ALERT without ERR_FATAL prints [ALERT] yet exits 0: a non-fatal alert here too.
+  if (e.nonFatal === true) return alert('HLY_CFG_BAD_ARG', pre + text, { style: 'bracket', nonFatal: true });
+  if (e.level === 'warning') return warning('HLY_CFG_BAD_ARG', pre + text, { style: 'bracket' });
+  return alert('HLY_CFG_BAD_ARG', pre + text, { style: 'bracket' });
+}
+
+interface OptionsResult { readonly verdicts: Verdict[]; readonly fatal: boolean; readonly id?: number }
+
+/** Apply options a[from..] to `s`, the way parse_server loops over _srv_parse_kw. */
+function applyOptions(c: ProxyKwContext, s: ServerSettings, from: number, srv: string, who: string | undefined, isDefault: boolean): OptionsResult {
+  const verdicts: Verdict[] = [];
+  let id: number | undefined;
+  const a = c.a;
+  let i = from;
+  while (i < a.length) {
+    const kw = a[i] ?? '';
+    const row = serverOptionIndex.get(kw);
+    if (row === undefined) {
+      const hint = isDefault ? ' Hint: no address was expected for this server.' : '';
+      const near = haproxyBestMatch(kw, [...HAPROXY_SERVER, ...SERVER_EXTRA_WORDS]);
+      const msg = near !== undefined ? `unknown keyword '${kw}'; did you mean '${near}' maybe ?${hint}` : `unknown keyword '${kw}'.${hint}`;
+      verdicts.push(alert('HLY_CFG_UNKNOWN_KEYWORD', (who !== undefined ? `${who} : ` : '') + msg, { style: 'bracket', col: c.args[i]?.col ?? 0 }));
+      return { verdicts, fatal: true };
     }
+    if (isDefault && !row.defaultOk) {
+      verdicts.push(warning('HLY_CFG_PLACEMENT', `'${kw}' option is not accepted in default-server sections`, { style: 'bracket' }));
+      i += 1 + row.args;
+      continue;
+    }
+    const e = row.parse({
+      kw, arg: a[i + 1] ?? '', s, px: c.px, srv, isDefault, env: c.parser.opts.env,
+      setId: (n) => {
+        const clash = c.px.servers.find((x) => x.id === n);
+        if (clash !== undefined) return `${clash.loc.file}:${clash.loc.line} ('server ${clash.name}')`;
+        id = n;
+        return undefined;
+      },
+    });
+    if (e !== undefined) {
+      const v = verdictOf(who, e);
+      verdicts.push({ ...v, col: c.args[i]?.col ?? 0 });
+      if (v.severity === 'alert') return { verdicts, fatal: true };
+    }
+    i += 1 + row.args;
   }
-  if (family === undefined) family = /^[0-9.]+$/.test(host) ? 'ipv4' : host === '*' ? 'ipv4' : 'host';
-  const out: ParsedAddress = { host, family };
-  if (portText !== undefined && portText !== '') {
-    if (/^[+-][0-9]+$/.test(portText)) { out.portOffset = parseInt(portText, 10); return out; }
-    if (!/^[0-9]+$/.test(portText)) return `invalid port '${portText}'`;
-    const p = Number(portText);
-    if (p < 0 || p > 65535) return `invalid port '${portText}'`;
-    out.port = p;
+  return { verdicts, fatal: false, ...(id !== undefined ? { id } : {}) };
+}
+
+type AddrOk = Pick<ServerConfig, 'host' | 'family' | 'resolveFamily' | 'port' | 'portOffset'>;
+
+/** The address word of a server line, or the verdict HAProxy gives for it. */
+function serverAddress(c: ProxyKwContext, text: string, who: string, srv: string): AddrOk | Verdict {
+  const r = parseSockAddr(text, SERVER_RULES, c.parser.opts.env);
+  if (isAddrError(r)) return alert('HLY_CFG_BAD_ARG', `${who} : ${r.error}`, { style: 'bracket', ...(r.nl ? { tail: [''] } : {}) });
+  if (r.family === 'sockpair') return alert('HLY_CFG_UNSUPPORTED', `${who} : ${unsupported(`'sockpair@' addresses`).message}`, { style: 'bracket' });
+  if (r.family === 'fd') return alert('HLY_CFG_BAD_ARG', `${who} : a file descriptor is not acceptable here in '${text}'`, { style: 'bracket', tail: [''] });
+  if (r.family === 'host' && badDnsName(r.host)) {
+    return alert('HLY_CFG_RESOLVE', `${who} : Can't create DNS resolution for server '${srv}'`, { style: 'bracket' });
   }
+  return addrOk(r);
+}
+
+function addrOk(r: SockAddr): AddrOk {
+  const family = r.family === 'unix' || r.family === 'abns' ? r.family : r.family === 'ipv4' || r.family === 'ipv6' || r.family === 'host' ? r.family : 'host';
+  const out: { -readonly [K in keyof AddrOk]: AddrOk[K] } = { host: r.path ?? r.host, family };
+  if (r.resolveFamily !== undefined) out.resolveFamily = r.resolveFamily;
+  // port 0, +0 and -0 all mean "the client's destination port", as no port does
+  if (r.portLow !== 0) out.port = r.portLow;
+  else if (r.portOffset !== 0) out.portOffset = r.portOffset;
   return out;
 }
 
-type Opts = Record<string, string[]>;
-
-/** Server options: name -> number of argument words. */
-const OPTION_ARITY: Readonly<Record<string, number>> = {
-  check: 0, 'no-check': 0, backup: 0, 'no-backup': 0, disabled: 0, enabled: 0, 'send-proxy': 0, 'send-proxy-v2': 0,
-  'no-send-proxy': 0, 'no-send-proxy-v2': 0, 'check-send-proxy': 0, 'non-stick': 0, stick: 0,
-  inter: 1, fastinter: 1, downinter: 1, rise: 1, fall: 1, weight: 1, cookie: 1, maxconn: 1, maxqueue: 1, minconn: 1,
-  port: 1, addr: 1, slowstart: 1, 'on-marked-down': 1, 'on-marked-up': 1, observe: 1, 'error-limit': 1, 'on-error': 1,
-  'init-addr': 1, id: 1, track: 1, 'pool-max-conn': 1, 'pool-purge-delay': 1, 'pool-low-conn': 1, 'max-reuse': 1,
-  'resolve-prefer': 1, 'resolve-opts': 1, 'resolve-net': 1,
-};
-
-function collectOptions(words: readonly string[], who: string, into: Opts): Verdict | undefined {
-  for (let i = 0; i < words.length; i++) {
-    const k = words[i] ?? '';
-    const n = OPTION_ARITY[k];
-    if (n === undefined) return alert('HLY_CFG_UNKNOWN_KEYWORD', `${who} : unknown keyword '${k}'.`, { style: 'bracket' });
-    const args = words.slice(i + 1, i + 1 + n);
-    if (args.length < n) return alert('HLY_CFG_BAD_ARG', `${who} : '${k}' expects an argument.`, { style: 'bracket' });
-    into[k] = args;
-    i += n;
-  }
-  return undefined;
-}
-
-function timeOpt(o: Opts, k: string, who: string, srv: string): number | Verdict | undefined {
-  const v = o[k]?.[0];
-  if (v === undefined) return undefined;
-  const r = parseTime(v);
-  if (!r.ok) {
-    return alert('HLY_CFG_BAD_ARG', `${who} : unexpected character '${r.kind === 'char' ? r.ch : ''}' in '${k}' argument of server ${srv}.`, { style: 'bracket' });
-  }
-  if (r.ms === 0) return alert('HLY_CFG_BAD_ARG', `${who} : invalid value 0 for argument '${k}' of server ${srv}.`, { style: 'bracket' });
-  return r.ms;
-}
-
-function buildServer(c: ProxyKwContext, name: string, addr: ParsedAddress, o: Opts, who: string): ServerConfig | Verdict {
-  const num = (k: string, d: number): number => (o[k] !== undefined ? atol(o[k]?.[0] ?? '') : d);
-  const has = (k: string): boolean => o[k] !== undefined && o[`no-${k}`] === undefined;
-  const weight = num('weight', 1);
-  if (weight < 0 || weight > 256) return alert('HLY_CFG_BAD_ARG', `${who} : weight of server ${name} is not within 0 and 256 (${weight})..`, { style: 'bracket' });
-  const rise = num('rise', 2);
-  if (rise <= 0) return alert('HLY_CFG_BAD_ARG', `${who} : 'rise' has to be > 0..`, { style: 'bracket' });
-  const fall = num('fall', 3);
-  if (fall <= 0) return alert('HLY_CFG_BAD_ARG', `${who} : 'fall' has to be > 0..`, { style: 'bracket' });
-  const times: Record<string, number> = {};
-  for (const k of ['inter', 'fastinter', 'downinter', 'slowstart']) {
-    const t = timeOpt(o, k, who, name);
-    if (typeof t === 'object') return t;
-    if (t !== undefined) times[k] = t;
-  }
-  const checkPort = o.port !== undefined ? atol(o.port[0] ?? '') : undefined;
+function build(c: ProxyKwContext, name: string, addr: AddrOk, s: ServerSettings, id: number | undefined, template?: string): ServerConfig {
   return {
-    name, host: addr.host, family: addr.family,
-    ...(addr.port !== undefined ? { port: addr.port } : {}),
-    ...(addr.portOffset !== undefined ? { portOffset: addr.portOffset } : {}),
-    check: has('check'), inter: times.inter ?? 2000,
-    ...(times.fastinter !== undefined ? { fastinter: times.fastinter } : {}),
-    ...(times.downinter !== undefined ? { downinter: times.downinter } : {}),
-    rise, fall, weight, backup: has('backup'), disabled: o.disabled !== undefined && o.enabled === undefined,
-    ...(o.cookie?.[0] !== undefined ? { cookie: o.cookie[0] } : {}),
-    maxconn: num('maxconn', 0), maxqueue: num('maxqueue', 0), minconn: num('minconn', 0),
-    ...(checkPort !== undefined ? { checkPort } : {}),
-    ...(o.addr?.[0] !== undefined ? { checkAddr: o.addr[0] } : {}),
-    slowstart: times.slowstart ?? 0,
-    ...(has('send-proxy-v2') ? { sendProxy: 'v2' as const } : has('send-proxy') ? { sendProxy: 'v1' as const } : {}),
-    ...(o['on-marked-down']?.[0] !== undefined ? { onMarkedDown: o['on-marked-down'][0] } : {}),
-    ...(o['on-marked-up']?.[0] !== undefined ? { onMarkedUp: o['on-marked-up'][0] } : {}),
-    ...(o.id?.[0] !== undefined ? { id: atol(o.id[0]) } : {}),
-    loc: c.loc,
+    name, ...addr, ...(id !== undefined ? { id } : {}), ...(template !== undefined ? { template } : {}),
+    ...finalSettings(structuredClone(s)), loc: c.loc,
   };
 }
 
-function parseServer(c: ProxyKwContext): ParseResult {
-  const name = c.a[1];
-  const px = c.px;
-  if (name === undefined || c.a[2] === undefined) {
-    return alert('HLY_CFG_BAD_ARG', `'server' expects <name> and <addr>[:<port>] as arguments.`);
+function finalize(s: ServerSettings, who: string): Verdict | undefined {
+  if (s.check === true && s.track !== undefined) {
+    return alert('HLY_CFG_BAD_ARG', `${who} : unable to enable checks and tracking at the same time!`, { style: 'bracket' });
   }
-  const who = `'server ${px.name}/${name}'`;
-  const addr = parseServerAddress(c.a[2]);
-  if (typeof addr === 'string') return alert('HLY_CFG_BAD_ARG', `${who} : ${addr}`, { style: 'bracket' });
-  const o: Opts = { ...px.defaultServer };
-  const bad = collectOptions(c.a.slice(3), who, o);
-  if (bad !== undefined) return bad;
-  const dup = px.servers.find((s) => s.name === name);
-  if (dup !== undefined) {
-    return alert('HLY_CFG_DUPLICATE', `${px.kind} '${px.name}', another server named '${name}' was already defined at line ${dup.loc.line}, please use distinct names.`);
-  }
-  const srv = buildServer(c, name, addr, o, who);
-  if ('severity' in srv) return srv;
-  px.servers.push(srv);
   return undefined;
+}
+
+/** HAProxy words this one in brackets, unlike the placement table's other refusals. */
+function inDefaults(c: ProxyKwContext): Verdict | undefined {
+  if (c.px.kind !== 'defaults') return undefined;
+  return alert('HLY_CFG_PLACEMENT', `'${c.a[0] ?? ''}' not allowed in 'defaults' section.`, { style: 'bracket' });
+}
+
+function parseServer(c: ProxyKwContext): ParseResult {
+  const misplaced = inDefaults(c);
+  if (misplaced !== undefined) return misplaced;
+  const name = c.a[1] ?? '';
+  const addrText = c.a[2] ?? '';
+  if (addrText === '') return alert('HLY_CFG_BAD_ARG', `'server' expects <name> and <addr>[:<port>] as arguments.`, { style: 'bracket' });
+  const badCh = [...name].find((ch) => !NAME_OK.test(ch));
+  if (badCh !== undefined) return alert('HLY_CFG_BAD_ARG', `character '${badCh}' is not permitted in server name '${name}'.`, { style: 'bracket' });
+  const who = `'server ${c.px.name}/${name}'`;
+  const addr = serverAddress(c, addrText, who, name);
+  if ('severity' in addr) return addr;
+  const s = structuredClone(c.px.defaultServer);
+  const r = applyOptions(c, s, 3, name, who, false);
+  if (r.fatal) return r.verdicts;
+  const fin = finalize(s, who);
+  if (fin !== undefined) return [...r.verdicts, fin];
+  c.px.servers.push(build(c, name, addr, s, r.id));
+  return r.verdicts;
 }
 
 function parseDefaultServer(c: ProxyKwContext): ParseResult {
-  const o: Opts = { ...c.px.defaultServer };
-  const bad = collectOptions(c.a.slice(1), `'default-server'`, o);
-  if (bad !== undefined) return bad;
-  c.px.defaultServer = o;
-  return undefined;
+  // options land in the proxy's preset immediately, as HAProxy's defsrv: a bad line keeps what came before it
+  return applyOptions(c, c.px.defaultServer, 1, 'default-server', undefined, true).verdicts;
+}
+
+/** C's atoi(): optional sign then digits. */
+function atoi(t: string): number {
+  const m = /^\s*([+-]?[0-9]+)/.exec(t);
+  return m?.[1] !== undefined ? parseInt(m[1], 10) : 0;
+}
+
+function parseServerTemplate(c: ProxyKwContext): ParseResult {
+  const misplaced = inDefaults(c);
+  if (misplaced !== undefined) return misplaced;
+  const prefix = c.a[1] ?? '';
+  const range = c.a[2] ?? '';
+  const addrText = c.a[3] ?? '';
+  if (addrText === '') {
+    return alert('HLY_CFG_BAD_ARG', `'server-template' expects <prefix> <nb | range> <addr>[:<port>] as arguments.`, { style: 'bracket' });
+  }
+  const badCh = [...prefix].find((ch) => !NAME_OK.test(ch));
+  if (badCh !== undefined) return alert('HLY_CFG_BAD_ARG', `character '${badCh}' is not permitted in server-template prefix '${prefix}'.`, { style: 'bracket' });
+  let low = atoi(range);
+  let high: number;
+  const dash = range.indexOf('-');
+  if (dash >= 0) high = atoi(range.slice(dash + 1));
+  else { high = low; low = 1; }
+  if (low < 0 || high < low) return alert('HLY_CFG_BAD_ARG', `Wrong server-template number or range arg '${range}'.`, { style: 'bracket' });
+  // before expansion the template has no name: HAProxy prints "(null)"
+  const who = `'server ${c.px.name}/(null)'`;
+  const addr = serverAddress(c, addrText, who, '(null)');
+  if ('severity' in addr) return addr;
+  const s = structuredClone(c.px.defaultServer);
+  const r = applyOptions(c, s, 4, '(null)', who, false);
+  if (r.fatal) return r.verdicts;
+  const fin = finalize(s, who);
+  if (fin !== undefined) return [...r.verdicts, fin];
+  for (let n = low; n <= high; n++) {
+    c.px.servers.push(build(c, `${prefix}${n}`, addr, s, n === low ? r.id : undefined, prefix));
+  }
+  return r.verdicts;
 }
 
 export const serverRows: ProxyRows = [
-  { name: 'server', cap: 'be', defaults: 'no', misplaced: 'error', parse: parseServer },
-  { name: 'default-server', cap: 'be', defaults: 'yes', parse: parseDefaultServer },
+  // defaults: 'yes' so that the parser itself refuses them there, with HAProxy's bracketed wording
+  { name: 'server', cap: 'be', defaults: 'yes', misplaced: 'error', parse: parseServer },
+  { name: 'default-server', cap: 'be', defaults: 'yes', misplaced: 'error', parse: parseDefaultServer },
+  { name: 'server-template', cap: 'be', defaults: 'yes', misplaced: 'error', parse: parseServerTemplate },
 ];

@@ -1,0 +1,99 @@
+/**
+ * Live comparison: the real haproxy sends its tcplog line to a UDP listener; our formatter, fed
+ * the same session's record, must give the same datagram apart from the values that differ by
+ * nature (timestamps, pid, ports, timers). Skips when haproxy is not on PATH.
+ */
+import { spawn } from 'node:child_process';
+import { createSocket } from 'node:dgram';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, connect, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import t from 'tap';
+import { builtinGlobal } from '../../lib/config/proxy-defaults.js';
+import { LogSystem } from '../../lib/log/logger.js';
+import { proxy, tcpRecord } from '../lib/log/records.js';
+import { skipNoHaproxy } from '../helpers/shared.js';
+
+const skip = skipNoHaproxy();
+
+async function freePort(): Promise<number> {
+  const s = createServer().listen(0, '127.0.0.1');
+  await once(s, 'listening');
+  const p = (s.address() as AddressInfo).port;
+  s.close();
+  return p;
+}
+
+/** Put the variable parts in one shape: dates, pid, ports and timers. */
+function shape(d: string): string {
+  return d
+    .replace(/^<(\d+)>[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d /, '<$1>DATE ')
+    .replace(/\[\d+\]: /, '[PID]: ')
+    .replace(/:\d+ \[\d\d\/[A-Z][a-z]{2}\/\d{4}:\d\d:\d\d:\d\d\.\d{3}\]/, ':PORT [T]')
+    .replace(/ -?\d+\/-?\d+\/-?\d+ (\d+) /, ' TW/TC/TT $1 ');
+}
+
+t.test('a tcplog datagram from haproxy and ours have the same PRI, header and fields', { skip }, async (t) => {
+  const udp = createSocket('udp4');
+  const got: string[] = [];
+  const waiters: (() => void)[] = [];
+  udp.on('message', (m) => { got.push(m.toString('latin1')); waiters.shift()?.(); });
+  udp.bind(0, '127.0.0.1');
+  await once(udp, 'listening');
+  const logPort = udp.address().port;
+  const next = async (): Promise<string> => {
+    if (got.length === 0) await new Promise<void>((r) => waiters.push(r));
+    return got.shift() as string;
+  };
+
+  const backend = createServer((s) => { s.on('data', (d) => s.write(Buffer.concat([Buffer.from('pong:'), d]))); s.on('end', () => s.end()); });
+  backend.listen(0, '127.0.0.1');
+  await once(backend, 'listening');
+  const bePort = (backend.address() as AddressInfo).port;
+  const fePort = await freePort();
+
+  const dir = mkdtempSync(join(tmpdir(), 'halyard-log-'));
+  const cfg = join(dir, 'h.cfg');
+  writeFileSync(cfg, [
+    'global', `  log 127.0.0.1:${logPort} local0`,
+    'defaults', '  log global', '  mode tcp', '  timeout connect 1s', '  timeout client 5s', '  timeout server 5s',
+    'frontend fe_tcp', '  option tcplog', `  bind 127.0.0.1:${fePort}`, '  default_backend be',
+    'backend be', `  server s1 127.0.0.1:${bePort}`, '',
+  ].join('\n'));
+  const hap = spawn('haproxy', ['-db', '-f', cfg], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, TZ: 'UTC' } });
+  t.teardown(() => { hap.kill('SIGKILL'); backend.close(); udp.close(); rmSync(dir, { recursive: true, force: true }); });
+
+  // connect until haproxy listens, then one session: send "hello", read the reply, close
+  let clientPort = 0;
+  for (let i = 0; ; i++) {
+    try {
+      clientPort = await new Promise<number>((res, rej) => {
+        const c = connect(fePort, '127.0.0.1', () => c.write('hello'));
+        c.on('data', () => { res((c.address() as AddressInfo).port); c.end(); });
+        c.on('error', rej);
+      });
+      break;
+    } catch (e) {
+      if (i > 100) throw e;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+  const theirs = await next();
+  t.comment(`haproxy sent: ${JSON.stringify(theirs)}`);
+
+  const g = builtinGlobal();
+  g.logs = [{ target: `127.0.0.1:${logPort}`, facility: 'local0', loc: { file: 'h.cfg', line: 2 } }];
+  const sys = new LogSystem(g, { pid: 1 });
+  t.teardown(() => sys.close());
+  sys.forProxy(proxy('fe_tcp', 'tcp', { tcplog: true })).tcp(tcpRecord({
+    clientPort, frontend: 'fe_tcp', backend: 'be', server: 's1', bytesRead: 10, bytesUploaded: 5, tw: 0, tc: 0, tt: 1,
+  }));
+  const ours = await next();
+  t.comment(`halyard sent: ${JSON.stringify(ours)}`);
+
+  t.equal(ours.slice(0, 5), '<134>', 'local0.info');
+  t.equal(shape(ours), shape(theirs));
+  t.ok(theirs.endsWith('\n') && ours.endsWith('\n'), 'one line per datagram, newline-terminated');
+});

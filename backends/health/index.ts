@@ -143,7 +143,8 @@ export function checkSettings(px: Pick<ProxyConfig, 'timeouts'>, sc: ModelServer
   if (port === 0) return null;
   // A separate check port or address means the check does not reuse the traffic's encapsulation.
   const own = sc.checkPort === undefined && sc.checkAddr === undefined;
-  const onError = sc.onError !== undefined && ON_ERROR.has(sc.onError) ? (sc.onError as OnError) : 'fastinter';
+  // HAProxy's default on-error is fail-check (the config side fills it; kept for hand-made models)
+  const onError = sc.onError !== undefined && ON_ERROR.has(sc.onError) ? (sc.onError as OnError) : 'fail-check';
   return {
     inter: sc.inter,
     fastinter: sc.fastinter ?? sc.inter,

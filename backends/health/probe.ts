@@ -163,7 +163,7 @@ export class Probe implements Timed {
     const run = this.run;
     const sock = new Socket();
     this.sock = sock;
-    const proxy = s.sendProxy ? (this.target.sendProxy ?? 'v1') : s.step === 0 ? this.target.sendProxy : null;
+    const proxy = s.sendProxy ? (this.target.sendProxy ?? 'v1') : s.useServer ? this.target.sendProxy : null;
     sock.on('connect', () => {
       if (run !== this.run) return;
       this.connected = true;
@@ -322,7 +322,9 @@ export class Probe implements Timed {
     const p = this.program;
     if (p.type === 'tcp') return this.finish(CheckStatus.L4OK, 0, '');
     const last = p.steps[p.steps.length - 1];
-    if (last === undefined || last.kind !== 'expect') return this.finish(CheckStatus.L4OK, 0, p.type === 'tcp-check' ? '(tcp-check)' : '');
+    // as haproxy 2.6: a script ending on its connect is L4OK, one ending on a send L7OK "(tcp-check)"
+    if (last === undefined || last.kind === 'connect') return this.finish(CheckStatus.L4OK, 0, '');
+    if (last.kind !== 'expect') return this.finish(CheckStatus.L7OK, 0, '(tcp-check)');
     if (p.type === 'http') return this.finish(last.okStatus, this.head.status, '');
     return this.finish(last.okStatus, 0, '(tcp-check)');
   }

@@ -1,11 +1,14 @@
 /**
- * Compiles a backend's check configuration (model: options.httpchk, options.tcpCheck,
- * httpCheckRules / tcpCheckRules with their raw args) into a CheckProgram: a list of
- * connect / send / expect steps, as HAProxy's tcpcheck.c turns every check type into a rule
- * list. `check` alone is a single connect; `option httpchk` is connect + send + an implicit
- * `expect status 200-399` unless `http-check expect` rules are given.
+ * Maps a backend's compiled check rules (the config side's `px.checkRules`, built by
+ * finalizeChecks(): implicit first connect, option httpchk's request merged with the first
+ * `http-check send`, implicit `expect status 200-399`, comments folded) onto the checker's
+ * runtime steps: Buffers to write, RegExps and status ranges to match, CheckStatus numbers.
+ * The config side decides what the check is; this file only says how to run it, and lists the
+ * rule forms the checker cannot run as `problems`. `check` with no check option is one connect.
  */
-import type { CheckRule, ProxyConfig } from '../../lib/config/model.js';
+import type {
+  CheckConnectRule, CheckExpectRule, CheckHttpSendRule, CheckRule, CheckSendRule, CheckStatusName, ProxyConfig,
+} from '../../lib/config/model.js';
 import { CheckStatus } from './status.js';
 
 export interface ConnectStep {
@@ -15,7 +18,9 @@ export interface ConnectStep {
   readonly addr: string | null;
   /** send a PROXY header on this connection (`send-proxy` on the rule) */
   readonly sendProxy: boolean;
-  /** counted in "at step N" messages (false for the implicit first connect) */
+  /** `default` or the implicit first connect: the server's own check settings (its send-proxy) apply */
+  readonly useServer: boolean;
+  /** HAProxy's step number in "at step N" messages (0 for the implicit first connect) */
   readonly step: number;
 }
 
@@ -76,7 +81,7 @@ export interface CompileResult {
   readonly problems: readonly string[];
 }
 
-const STATUS_NAMES: Readonly<Record<string, CheckStatus>> = {
+const STATUS: Readonly<Record<CheckStatusName, CheckStatus>> = {
   L4OK: CheckStatus.L4OK, L4TOUT: CheckStatus.L4TOUT, L4CON: CheckStatus.L4CON, L6OK: CheckStatus.L6OK,
   L6TOUT: CheckStatus.L6TOUT, L6RSP: CheckStatus.L6RSP, L7OK: CheckStatus.L7OK, L7OKC: CheckStatus.L7OKC,
   L7TOUT: CheckStatus.L7TOUT, L7RSP: CheckStatus.L7RSP, L7STS: CheckStatus.L7STS,
@@ -84,175 +89,112 @@ const STATUS_NAMES: Readonly<Record<string, CheckStatus>> = {
 
 const PLAIN: CheckProgram = {
   type: 'tcp',
-  steps: [{ kind: 'connect', port: null, addr: null, sendProxy: false, step: 0 }],
+  steps: [{ kind: 'connect', port: null, addr: null, sendProxy: false, useServer: true, step: 0 }],
   sendState: false,
   disableOn404: false,
 };
 
-/** The check program of a backend (every checked server of it runs the same program). */
-export function compileChecks(px: Pick<ProxyConfig, 'options' | 'httpCheckRules' | 'tcpCheckRules'>): CompileResult {
-  const problems: string[] = [];
-  const hc = px.options.httpchk;
-  if (hc !== undefined) {
-    let send: HttpSendStep = { kind: 'http-send', method: hc.method, uri: hc.uri, version: hc.version, headers: hc.headers, body: hc.body, step: 0 };
-    const steps: CheckStep[] = [];
-    let sendState = false;
-    let disableOn404 = false;
-    let sawSend = false;
-    let n = 0;
-    for (const r of px.httpCheckRules) {
-      if (r.kind === 'comment' || r.kind === 'set-var' || r.kind === 'unset-var') continue;
-      if (r.kind === 'send-state') { sendState = true; continue; }
-      if (r.kind === 'disable-on-404') { disableOn404 = true; continue; }
-      n++;
-      if (r.kind === 'connect') steps.push(compileConnect(r, n, problems));
-      else if (r.kind === 'send') {
-        // `http-check send` refines the option's request: unset parts keep the option's values.
-        send = compileHttpSend(r, send, n, problems);
-        sawSend = true;
-        steps.push(send);
-      } else if (r.kind === 'expect') {
-        const e = compileExpect(r, true, n, problems);
-        if (e !== null) steps.push(e);
-      }
-    }
-    if (!sawSend) steps.splice(steps[0]?.kind === 'connect' ? 1 : 0, 0, send);
-    if (steps[0]?.kind !== 'connect') steps.unshift({ kind: 'connect', port: null, addr: null, sendProxy: false, step: 0 });
-    if (!steps.some((s) => s.kind === 'expect')) steps.push(defaultHttpExpect());
-    return { program: { type: 'http', steps, sendState, disableOn404 }, problems };
-  }
-  if (px.options.tcpCheck && px.tcpCheckRules.length > 0) {
-    const steps: CheckStep[] = [];
-    let n = 0;
-    for (const r of px.tcpCheckRules) {
-      if (r.kind === 'comment' || r.kind === 'set-var' || r.kind === 'unset-var') continue;
-      n++;
-      if (r.kind === 'connect') steps.push(compileConnect(r, n, problems));
-      else if (r.kind === 'send' || r.kind === 'send-binary') {
-        const data = r.kind === 'send' ? Buffer.from(r.args[0] ?? '', 'latin1') : hexBytes(r.args[0] ?? '', problems);
-        steps.push({ kind: 'send', data, step: n });
-      } else if (r.kind === 'expect') {
-        const e = compileExpect(r, false, n, problems);
-        if (e !== null) steps.push(e);
-      } else problems.push(`'tcp-check ${r.kind}' is not supported by Halyard's checker; ignored.`);
-    }
-    if (steps[0]?.kind !== 'connect') steps.unshift({ kind: 'connect', port: null, addr: null, sendProxy: false, step: 0 });
-    return { program: { type: 'tcp-check', steps, sendState: false, disableOn404: false }, problems };
-  }
-  return { program: PLAIN, problems };
-}
+type CheckPx = Pick<ProxyConfig, 'options' | 'checkRules' | 'tcpCheckRules'>;
 
-function defaultHttpExpect(): ExpectStep {
+/** The check program of a backend (every checked server of it runs the same program). */
+export function compileChecks(px: CheckPx): CompileResult {
+  const type = px.options.checkType;
+  const rules = px.checkRules;
+  if (type === undefined || rules === undefined) return { program: PLAIN, problems: [] };
+  const http = type === 'httpchk';
+  // `option tcp-check` without rules is the implicit connect alone: the plain L4 check.
+  if (!http && rules.every((r) => r.kind === 'connect' && r.implicit)) return { program: PLAIN, problems: [] };
+  const problems: string[] = [];
+  const word = http ? 'http-check' : 'tcp-check';
+  const stepOf = stepNumbers(px, http, rules);
+  const steps: CheckStep[] = [];
+  rules.forEach((r, i) => {
+    const step = stepOf[i] ?? i;
+    const at = (what: string): string => `'${word} ${what}' (${r.loc.file}:${r.loc.line}) is not supported by Halyard's checker`;
+    switch (r.kind) {
+      case 'connect': steps.push(connectStep(r, step, at, problems)); break;
+      case 'send': { const s = sendStep(r, step, at, problems); if (s !== null) steps.push(s); break; }
+      case 'http-send': steps.push(httpSendStep(r, step, at, problems)); break;
+      case 'expect': { const e = expectStep(r, http, step, at, problems); if (e !== null) steps.push(e); break; }
+      case 'comment': break;
+      default: { const never: never = r; return never; }
+    }
+  });
   return {
-    kind: 'expect', http: true, match: 'status', negate: false, pattern: '200-399', ranges: [[200, 399]], regex: null, bytes: null,
-    minRecv: -1, okStatus: CheckStatus.L7OK, errorStatus: CheckStatus.L7STS, toutStatus: CheckStatus.L7TOUT, step: 0, implicit: true,
+    program: {
+      type: http ? 'http' : 'tcp-check', steps,
+      sendState: http && px.options.sendState === true, disableOn404: http && px.options.disableOn404 === true,
+    },
+    problems,
   };
 }
 
-function compileConnect(r: CheckRule, step: number, problems: string[]): ConnectStep {
-  let port: number | null = null;
-  let addr: string | null = null;
-  let sendProxy = false;
-  const a = r.args;
-  for (let i = 0; i < a.length; i++) {
-    const w = a[i];
-    if (w === 'port') port = Number(a[++i]);
-    else if (w === 'addr') addr = a[++i] ?? null;
-    else if (w === 'send-proxy') sendProxy = true;
-    else if (w === 'comment') i++;
-    else if (w === 'default' || w === 'linger') continue;
-    else problems.push(`'${r.kind === 'connect' ? 'check' : ''} connect ${w ?? ''}' is not supported by Halyard's checker; ignored.`);
-  }
-  return { kind: 'connect', port: port !== null && Number.isInteger(port) ? port : null, addr, sendProxy, step };
+/**
+ * HAProxy numbers a rule by its place in the ruleset as written, comments included (they are
+ * removed after numbering), and the implicit first connect is step 0. The tcp-check list is
+ * never reordered, so each compiled rule is found again by its line; http-check steps are not
+ * shown in messages and keep their position.
+ */
+function stepNumbers(px: CheckPx, http: boolean, rules: readonly CheckRule[]): number[] {
+  if (http) return rules.map((_, i) => i);
+  const written = new Map<string, number>();
+  px.tcpCheckRules.forEach((r, i) => written.set(`${r.loc.file}:${r.loc.line}`, i + 1));
+  return rules.map((r, i) => (r.kind === 'connect' && r.implicit ? 0 : written.get(`${r.loc.file}:${r.loc.line}`) ?? i));
 }
 
-function compileHttpSend(r: CheckRule, base: HttpSendStep, step: number, problems: string[]): HttpSendStep {
-  let { method, uri, version, body } = base;
-  const headers: { name: string; value: string }[] = [];
-  const a = r.args;
-  for (let i = 0; i < a.length; i++) {
-    const w = a[i];
-    const v = a[i + 1] ?? '';
-    if (w === 'meth') { method = v; i++; }
-    else if (w === 'uri') { uri = v; i++; }
-    else if (w === 'ver') { version = v; i++; }
-    else if (w === 'body') { body = v; i++; }
-    else if (w === 'hdr') { headers.push({ name: v, value: a[i + 2] ?? '' }); i += 2; }
-    else if (w === 'comment') i++;
-    else { problems.push(`'http-check send ${w ?? ''}' is not supported by Halyard's checker; ignored.`); i++; }
-  }
-  // Headers of the legacy `option httpchk ... VER\r\nHdr: x` form come first, like HAProxy's merge.
-  return { kind: 'http-send', method, uri, version, headers: [...base.headers, ...headers], body, step };
+function connectStep(r: CheckConnectRule, step: number, at: (w: string) => string, problems: string[]): ConnectStep {
+  if (r.ssl) problems.push(`${at('connect ssl')}: the check connects in clear.`);
+  if (r.viaSocks4) problems.push(`${at('connect via-socks4')}: the check connects directly.`);
+  for (const k of ['sni', 'alpn'] as const) if (r[k] !== undefined) problems.push(`${at(`connect ${k}`)}: ignored (no TLS).`);
+  if (r.proto !== undefined && r.proto !== 'h1') problems.push(`${at(`connect proto ${r.proto}`)}: the check speaks HTTP/1 or TCP only.`);
+  return { kind: 'connect', port: r.port ?? null, addr: r.addr ?? null, sendProxy: r.sendProxy, useServer: r.default || r.implicit, step };
 }
 
-function compileExpect(r: CheckRule, http: boolean, step: number, problems: string[]): ExpectStep | null {
-  const a = r.args;
-  let minRecv = -1;
-  let okStatus: CheckStatus = http ? CheckStatus.L7OK : CheckStatus.L7OK;
-  let errorStatus: CheckStatus = http ? CheckStatus.L7STS : CheckStatus.L7RSP;
-  let toutStatus: CheckStatus = CheckStatus.L7TOUT;
-  let negate = false;
-  let i = 0;
-  for (; i < a.length; i++) {
-    const w = a[i];
-    if (w === 'min-recv') minRecv = Number(a[++i]);
-    else if (w === 'ok-status') okStatus = STATUS_NAMES[a[++i] ?? ''] ?? okStatus;
-    else if (w === 'error-status') errorStatus = STATUS_NAMES[a[++i] ?? ''] ?? errorStatus;
-    else if (w === 'tout-status') toutStatus = STATUS_NAMES[a[++i] ?? ''] ?? toutStatus;
-    else if (w === 'comment' || w === 'on-success' || w === 'on-error' || w === 'status-code') i++;
-    else if (w === '!') negate = true;
-    else break;
-  }
-  const match = a[i] ?? '';
-  const pattern = a[i + 1] ?? '';
-  const base = { kind: 'expect' as const, http, negate, pattern, minRecv, okStatus, toutStatus, step, implicit: false };
-  switch (match) {
-    case 'status':
-      if (!http) break;
-      return { ...base, match, errorStatus, ranges: statusRanges(pattern), regex: null, bytes: null };
-    case 'rstatus':
-      if (!http) break;
-      return { ...base, match, errorStatus, ranges: [], regex: regex(pattern, problems), bytes: null };
-    case 'string':
-    case 'rstring':
-      // A body mismatch is an invalid response, not a wrong status.
-      return {
-        ...base, match, errorStatus: errorStatus === CheckStatus.L7STS ? CheckStatus.L7RSP : errorStatus, ranges: [],
-        regex: match === 'rstring' ? regex(pattern, problems) : null, bytes: match === 'string' ? Buffer.from(pattern, 'latin1') : null,
-      };
-    case 'binary':
-    case 'rbinary':
-      if (http) break;
-      return { ...base, match, errorStatus, ranges: [], regex: match === 'rbinary' ? regex(pattern, problems) : null, bytes: match === 'binary' ? hexBytes(pattern, problems) : null };
+function sendStep(r: CheckSendRule, step: number, at: (w: string) => string, problems: string[]): SendStep | null {
+  switch (r.format) {
+    case 'string': return { kind: 'send', data: Buffer.from(r.data, 'latin1'), step };
+    case 'binary': return { kind: 'send', data: Buffer.from(r.data, 'hex'), step };
     default:
-      break;
-  }
-  problems.push(`'${http ? 'http' : 'tcp'}-check expect ${match}' is not supported by Halyard's checker; ignored.`);
-  return null;
-}
-
-/** "200,204,300-399" → [[200,200],[204,204],[300,399]] */
-export function statusRanges(list: string): [number, number][] {
-  const out: [number, number][] = [];
-  for (const part of list.split(',')) {
-    const dash = part.indexOf('-');
-    const lo = Number(dash < 0 ? part : part.slice(0, dash));
-    const hi = dash < 0 ? lo : Number(part.slice(dash + 1));
-    if (Number.isInteger(lo) && Number.isInteger(hi)) out.push([lo, hi]);
-  }
-  return out;
-}
-
-function regex(src: string, problems: string[]): RegExp | null {
-  try {
-    return new RegExp(src);
-  } catch {
-    problems.push(`invalid regex '${src}' in a check rule; the rule never matches.`);
-    return null;
+      problems.push(`${at(`send-${r.format === 'string-lf' ? 'lf' : 'binary-lf'}`)}: log-format data is not evaluated; the step is skipped.`);
+      return null;
   }
 }
 
-function hexBytes(hex: string, problems: string[]): Buffer {
-  if (!/^(?:[0-9a-fA-F]{2})*$/.test(hex)) problems.push(`'${hex}' is not an even-length hex string.`);
-  return Buffer.from(hex, 'hex');
+function httpSendStep(r: CheckHttpSendRule, step: number, at: (w: string) => string, problems: string[]): HttpSendStep {
+  if (r.uriLf) problems.push(`${at('send uri-lf')}: the log-format URI is sent as written.`);
+  if (r.bodyLf) problems.push(`${at('send body-lf')}: the log-format body is sent as written.`);
+  for (const h of r.headers) {
+    if (h.value.includes('%')) problems.push(`${at(`send hdr ${h.name}`)} with a log-format value: sent as written.`);
+  }
+  return {
+    kind: 'http-send', method: r.method ?? 'OPTIONS', uri: r.uri ?? '/', version: r.version ?? 'HTTP/1.0',
+    headers: r.headers, body: r.body ?? '', step,
+  };
+}
+
+function expectStep(r: CheckExpectRule, http: boolean, step: number, at: (w: string) => string, problems: string[]): ExpectStep | null {
+  for (const [k, w] of [['onSuccess', 'on-success'], ['onError', 'on-error'], ['statusCode', 'status-code']] as const) {
+    if (r[k] !== undefined) problems.push(`${at(`expect ${w}`)}: ignored, the rule runs without it.`);
+  }
+  // A body (or tcp) mismatch is an invalid response; only a status mismatch is a wrong status.
+  const statusMatch = r.type === 'status' || r.type === 'rstatus';
+  const base = {
+    kind: 'expect' as const, http, negate: r.negate, pattern: r.pattern, minRecv: r.minRecv, step, implicit: r.implicit,
+    okStatus: r.okStatus !== undefined ? STATUS[r.okStatus] : CheckStatus.L7OK,
+    errorStatus: r.errorStatus !== undefined ? STATUS[r.errorStatus] : http && statusMatch ? CheckStatus.L7STS : CheckStatus.L7RSP,
+    toutStatus: r.toutStatus !== undefined ? STATUS[r.toutStatus] : CheckStatus.L7TOUT,
+  };
+  switch (r.type) {
+    case 'status': return { ...base, match: 'status', ranges: r.codes ?? [], regex: null, bytes: null };
+    case 'rstatus': return { ...base, match: 'rstatus', ranges: [], regex: new RegExp(r.pattern), bytes: null };
+    case 'string': return { ...base, match: 'string', ranges: [], regex: null, bytes: Buffer.from(r.pattern, 'latin1') };
+    case 'rstring': return { ...base, match: 'rstring', ranges: [], regex: new RegExp(r.pattern), bytes: null };
+    case 'binary': return { ...base, match: 'binary', ranges: [], regex: null, bytes: Buffer.from(r.pattern, 'hex') };
+    case 'rbinary': return { ...base, match: 'rbinary', ranges: [], regex: new RegExp(r.pattern), bytes: null };
+    default: {
+      const form = r.header !== undefined && (r.header.nameLf || r.header.valueLf) ? `${r.type} (log-format)` : r.type;
+      problems.push(`${at(`expect ${form}`)}: the rule is skipped.`);
+      return null;
+    }
+  }
 }

@@ -1,39 +1,46 @@
-/** Shared helpers for health-check tests: a backend with a checker, scripted runs, captured lines. */
+/**
+ * Shared helpers for health-check tests: backends built from configuration text the way users
+ * build them (loadConfig on a file), a checker with scripted runs, captured lines.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Backend } from '../../../backends/backend.js';
 import { balanceSpec } from '../../../backends/balance/index.js';
 import { BackendChecker } from '../../../backends/health/backend-checker.js';
-import type { CheckRunner } from '../../../backends/health/health-check.js';
+import type { CheckRunner, CheckSettings } from '../../../backends/health/health-check.js';
 import { checkSettings } from '../../../backends/health/index.js';
 import { compileChecks, type CheckProgram } from '../../../backends/health/rules.js';
 import { ManualScheduler, type Scheduler, type Timed } from '../../../backends/health/scheduler.js';
 import { CheckStatus, type CheckOutcome } from '../../../backends/health/status.js';
-import type { ProxyConfig, ServerConfig as ModelServer } from '../../../lib/config/model.js';
+import { loadConfig } from '../../../lib/config/load.js';
+import type { ProxyConfig } from '../../../lib/config/model.js';
 
-export type SrvOpts = Partial<ModelServer> & { name: string };
+const dir = mkdtempSync(join(tmpdir(), 'halyard-health-'));
+process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+let files = 0;
 
-export function modelServer(o: SrvOpts): ModelServer {
-  return {
-    host: '127.0.0.1', family: 'ipv4', port: 8000, check: true, inter: 2000, rise: 2, fall: 3, weight: 1, backup: false,
-    disabled: false, maxconn: 0, maxqueue: 0, minconn: 0, slowstart: 0, loc: { file: 'test.cfg', line: 1 }, ...o,
-  };
+/**
+ * The proxy `be` of a configuration whose `backend be` (or `listen be`) section holds `lines`
+ * (one directive a line, indentation added here), loaded as `halyard -f` loads a file. Any alert
+ * fails loudly: a test must not run on a half-read configuration.
+ */
+export async function loadBackend(lines: string, o: { mode?: 'tcp' | 'http'; listen?: boolean } = {}): Promise<ProxyConfig> {
+  const body = lines.split('\n').map((l) => `    ${l.trim()}`).join('\n');
+  const text = `defaults\n    mode ${o.mode ?? 'http'}\n    timeout connect 5s\n    timeout client 5s\n    timeout server 5s\n`
+    + `${o.listen === true ? 'listen' : 'backend'} be\n${body}\n`;
+  const f = join(dir, `c${++files}.cfg`);
+  writeFileSync(f, text);
+  const r = await loadConfig([f], { noResolve: true, env: {} });
+  const alerts = r.diags.filter((d) => d.severity === 'alert');
+  const px = r.config?.proxies.find((p) => p.name === 'be');
+  if (alerts.length > 0 || px === undefined) throw new Error(`test configuration refused:\n${text}\n${alerts.map((d) => d.message).join('\n')}`);
+  return px;
 }
 
-/** The check-related part of a proxy (what compileChecks reads). */
-export function checkProxy(o: Partial<Pick<ProxyConfig, 'httpCheckRules' | 'tcpCheckRules'>> & { httpchk?: boolean | ProxyConfig['options']['httpchk']; tcpCheck?: boolean; logHealthChecks?: boolean; timeouts?: ProxyConfig['timeouts'] } = {}): Pick<ProxyConfig, 'options' | 'httpCheckRules' | 'tcpCheckRules' | 'timeouts'> {
-  const hc = o.httpchk === true ? { method: 'OPTIONS', uri: '/', version: 'HTTP/1.0', headers: [], body: '', loc: { file: 't', line: 1 } } : o.httpchk === false ? undefined : o.httpchk;
-  return {
-    options: {
-      httplog: false, httplogClf: false, tcplog: false, dontlognull: false, tcpCheck: o.tcpCheck ?? false, allbackups: false,
-      logHealthChecks: o.logHealthChecks ?? false, persist: false, other: {}, ...(hc !== undefined ? { httpchk: hc } : {}),
-    },
-    httpCheckRules: o.httpCheckRules ?? [],
-    tcpCheckRules: o.tcpCheckRules ?? [],
-    timeouts: o.timeouts ?? {},
-  };
-}
-
-export function rule(kind: string, ...args: string[]): { kind: string; args: string[]; loc: { file: string; line: number } } {
-  return { kind, args, loc: { file: 't', line: 1 } };
+/** The check program of a backend section, with the forms the checker cannot run. */
+export async function compiled(lines: string, o: { mode?: 'tcp' | 'http' } = {}): Promise<ReturnType<typeof compileChecks>> {
+  return compileChecks(await loadBackend(lines, o));
 }
 
 /** A scripted run: after `after` ms it reports this status. */
@@ -87,12 +94,15 @@ export interface Harness {
   script: Map<string, Scripted[]>;
 }
 
-export function harness(servers: SrvOpts[], px: ReturnType<typeof checkProxy> = checkProxy(), program?: CheckProgram, listen = false): Harness {
+/**
+ * A backend `be` from configuration lines (servers, check options), its checker on a manual
+ * clock, and scripted runs instead of sockets. Only servers with `check` get a check.
+ */
+export async function harness(lines: string, o: { listen?: boolean; program?: CheckProgram } = {}): Promise<Harness> {
+  const px = await loadBackend(lines, o.listen === true ? { listen: true } : {});
   const be = new Backend({
     name: 'be', id: 1, balance: balanceSpec('roundrobin'),
-    servers: servers.map((s) => ({
-      name: s.name, address: s.host ?? '127.0.0.1', port: s.port ?? 8000, weight: s.weight ?? 1, backup: s.backup ?? false, disabled: s.disabled ?? false,
-    })),
+    servers: px.servers.map((s) => ({ name: s.name, address: s.host, port: s.port ?? 0, weight: s.weight, backup: s.backup, disabled: s.disabled })),
   });
   const sched = new ManualScheduler(0);
   const logs: string[] = [];
@@ -100,7 +110,7 @@ export function harness(servers: SrvOpts[], px: ReturnType<typeof checkProxy> = 
   const runners = new Map<string, ScriptRunner>();
   const script = new Map<string, Scripted[]>();
   const checker = new BackendChecker({
-    be, program: program ?? compileChecks(px).program, sched, listen, logHealthChecks: px.options.logHealthChecks,
+    be, program: o.program ?? compileChecks(px).program, sched, listen: px.kind === 'listen', logHealthChecks: px.options.logHealthChecks,
     sink: (level, text) => logs.push(`${level} ${text}`),
     stderr: (line) => stderr.push(line.replace(/\n$/, '')),
     pid: 1234, node: 'vm',
@@ -110,10 +120,28 @@ export function harness(servers: SrvOpts[], px: ReturnType<typeof checkProxy> = 
       return r;
     },
   });
-  for (const s of servers) {
-    const srv = be.findServer(s.name);
-    const settings = srv !== undefined ? checkSettings(px, modelServer(s), srv, 0) : null;
-    if (srv !== undefined && settings !== null && (s.check ?? true)) checker.add(srv, settings);
+  for (const sc of px.servers) {
+    const srv = be.findServer(sc.name);
+    const settings = srv !== undefined && sc.check ? checkSettings(px, sc, srv, 0) : null;
+    if (srv !== undefined && settings !== null) checker.add(srv, settings);
   }
   return { be, checker, sched, logs, stderr, runners, script };
+}
+
+/**
+ * The first server of a backend section, as the checker sees it: its backend's check program
+ * and its own settings (target, timeouts, intervals) from the server line and `timeout` lines.
+ */
+export async function firstServer(lines: string): Promise<{ program: CheckProgram; problems: readonly string[]; settings: CheckSettings }> {
+  const px = await loadBackend(lines);
+  const sc = px.servers[0];
+  if (sc === undefined) throw new Error('no server line');
+  const be = new Backend({
+    name: 'be', id: 1, balance: balanceSpec('roundrobin'),
+    servers: [{ name: sc.name, address: sc.host, port: sc.port ?? 0, weight: sc.weight, backup: sc.backup, disabled: sc.disabled }],
+  });
+  const settings = checkSettings(px, sc, be.findServer(sc.name)!, 0);
+  if (settings === null) throw new Error('server without a port to check');
+  const { program, problems } = compileChecks(px);
+  return { program, problems, settings };
 }

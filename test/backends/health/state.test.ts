@@ -3,7 +3,7 @@ import { SrvState } from '../../../backends/server.js';
 import { HealthChecks } from '../../../backends/health/index.js';
 import { applyResult, healthFraction } from '../../../backends/health/state.js';
 import { CheckStatus } from '../../../backends/health/status.js';
-import { checkProxy, harness, type Harness } from './helpers.js';
+import { harness, type Harness } from './helpers.js';
 
 /** Runs the next check of every server: advance until each has finished one more run. */
 function step(h: Harness, ms: number): void {
@@ -33,7 +33,7 @@ t.test('the counter: start at rise shows UP 1/3, one failure there is DOWN, fall
 });
 
 t.test('a checked server starts UP 1/3 with INI and the first failed check marks it DOWN with HAProxy\'s message', async (t) => {
-  const h = harness([{ name: 's1' }]);
+  const h = await harness('server s1 127.0.0.1:8000 check');
   const hc = h.checker.of(h.be.findServer('s1')!)!;
   t.equal(hc.statusText(), 'UP 1/3');
   t.equal(hc.statusCode, 'INI');
@@ -53,7 +53,7 @@ t.test('a checked server starts UP 1/3 with INI and the first failed check marks
 });
 
 t.test('fully up, it takes fall failures to go DOWN, and rise successes to come back UP', async (t) => {
-  const h = harness([{ name: 's1' }, { name: 's2', port: 8001 }]);
+  const h = await harness('server s1 127.0.0.1:8000 check\nserver s2 127.0.0.1:8001 check');
   const hc = h.checker.of(h.be.findServer('s1')!)!;
   h.script.set('s1', [
     { status: CheckStatus.L7OK, code: 200, after: 1 },
@@ -78,7 +78,7 @@ t.test('fully up, it takes fall failures to go DOWN, and rise successes to come 
 });
 
 t.test('inter when fully up, fastinter in transitions and at start, downinter when fully down', async (t) => {
-  const h = harness([{ name: 's1', inter: 2000, fastinter: 500, downinter: 7000 }]);
+  const h = await harness('server s1 127.0.0.1:8000 check inter 2000 fastinter 500 downinter 7000');
   const hc = h.checker.of(h.be.findServer('s1')!)!;
   t.equal(hc.interval(), 500, 'not yet checked: fastinter');
   h.script.set('s1', [{ status: CheckStatus.L4OK }, refused, refused, refused, { status: CheckStatus.L4OK }]);
@@ -92,7 +92,7 @@ t.test('inter when fully up, fastinter in transitions and at start, downinter wh
 });
 
 t.test('a disabled server stays in MAINT and is never checked', async (t) => {
-  const h = harness([{ name: 's1', disabled: true }]);
+  const h = await harness('server s1 127.0.0.1:8000 check disabled');
   const hc = h.checker.of(h.be.findServer('s1')!)!;
   hc.start(0);
   h.sched.advance(20000);
@@ -107,7 +107,7 @@ t.test('a disabled server stays in MAINT and is never checked', async (t) => {
 });
 
 t.test('option log-health-checks logs each counter move and drops the reason from the DOWN/UP line', async (t) => {
-  const h = harness([{ name: 's1' }], checkProxy({ logHealthChecks: true }));
+  const h = await harness('option log-health-checks\nserver s1 127.0.0.1:8000 check');
   const hc = h.checker.of(h.be.findServer('s1')!)!;
   h.script.set('s1', [{ status: CheckStatus.L4OK }, refused, refused, refused, { status: CheckStatus.L4OK }, { status: CheckStatus.L4OK }]);
   hc.start(0);
@@ -126,7 +126,7 @@ t.test('option log-health-checks logs each counter move and drops the reason fro
 });
 
 t.test('a backup server is named so, and losing the last active server says "Running on backup"; a listen section says proxy', async (t) => {
-  const h = harness([{ name: 'a' }, { name: 'b', backup: true, port: 8001 }], checkProxy(), undefined, true);
+  const h = await harness('server a 127.0.0.1:8000 check\nserver b 127.0.0.1:8001 check backup', { listen: true });
   const a = h.checker.of(h.be.findServer('a')!)!;
   const b = h.checker.of(h.be.findServer('b')!)!;
   h.script.set('a', [refused]);
@@ -143,7 +143,7 @@ t.test('a backup server is named so, and losing the last active server says "Run
 });
 
 t.test('frontends hear about DOWN/UP through the hooks, and their requeue counts reach the message', async (t) => {
-  const h = harness([{ name: 's1', onMarkedDown: 'shutdown-sessions' }, { name: 's2', port: 8001 }]);
+  const h = await harness('server s1 127.0.0.1:8000 check on-marked-down shutdown-sessions\nserver s2 127.0.0.1:8001 check');
   const calls: string[] = [];
   h.checker.onMarkedDown((srv, _be, shutdown) => { calls.push(`down ${srv.name} ${shutdown}`); return 3; });
   h.checker.onMarkedUp((srv) => { calls.push(`up ${srv.name}`); return 2; });
@@ -158,7 +158,7 @@ t.test('frontends hear about DOWN/UP through the hooks, and their requeue counts
 });
 
 t.test('observe layer7 with on-error mark-down takes the server DOWN after error-limit errors (HANA)', async (t) => {
-  const h = harness([{ name: 's1', observe: 'layer7', errorLimit: 2, onError: 'mark-down', fastinter: 300 }, { name: 's2', port: 8001 }]);
+  const h = await harness('server s1 127.0.0.1:8000 check observe layer7 error-limit 2 on-error mark-down fastinter 300\nserver s2 127.0.0.1:8001 check');
   const srv = h.be.findServer('s1')!;
   const hc = h.checker.of(srv)!;
   hc.start(1000);
@@ -173,8 +173,24 @@ t.test('observe layer7 with on-error mark-down takes the server DOWN after error
   t.equal(hc.due, 300, 'the next check comes within fastinter');
 });
 
+t.test('observe layer4 on a plain server line: the default error-limit 10 and on-error fail-check count one failed check (HANA)', async (t) => {
+  const h = await harness('server s1 127.0.0.1:8000 check observe layer4 fastinter 300\nserver s2 127.0.0.1:8001 check');
+  const srv = h.be.findServer('s1')!;
+  const hc = h.checker.of(srv)!;
+  hc.start(0);
+  h.sched.advance(0);
+  t.equal(hc.statusText(), 'UP', 'one passed check: fully up');
+  for (let i = 0; i < 9; i++) h.checker.observe(srv, 'l4-error');
+  t.equal(hc.statusText(), 'UP', 'nine errors stay below the limit');
+  h.checker.observe(srv, 'l4-error');
+  t.equal(hc.statusText(), 'UP 2/3', 'the tenth is one failed check');
+  t.equal(hc.statusCode, 'HANA');
+  t.equal(srv.state, SrvState.RUNNING);
+  t.equal(hc.due, 300, 'and the next check comes within fastinter');
+});
+
 t.test('slowstart: a server coming back from DOWN is STARTING for slowstart ms, never at start-up', async (t) => {
-  const h = harness([{ name: 's1', slowstart: 5000, inter: 1000 }]);
+  const h = await harness('server s1 127.0.0.1:8000 check slowstart 5000 inter 1000');
   const hc = h.checker.of(h.be.findServer('s1')!)!;
   t.equal(hc.srv.state, SrvState.RUNNING);
   h.script.set('s1', [refused, { status: CheckStatus.L4OK }, { status: CheckStatus.L4OK }]);
@@ -186,7 +202,10 @@ t.test('slowstart: a server coming back from DOWN is STARTING for slowstart ms, 
 });
 
 t.test('start-up spreads first checks over the smallest interval of at least 1s', async (t) => {
-  const h = harness([{ name: 'a', inter: 2000 }, { name: 'b', port: 8001, inter: 2000 }, { name: 'c', port: 8002, inter: 500 }, { name: 'd', port: 8003, inter: 4000 }]);
+  const h = await harness([
+    'server a 127.0.0.1:8000 check inter 2000', 'server b 127.0.0.1:8001 check inter 2000',
+    'server c 127.0.0.1:8002 check inter 500', 'server d 127.0.0.1:8003 check inter 4000',
+  ].join('\n'));
   const all = new HealthChecks(h.sched);
   all.register(h.checker);
   all.start();

@@ -13,11 +13,18 @@ import { SERVER_EXTRA_WORDS, serverOptionIndex, type SrvOptErr } from './server-
 
 const NAME_OK = /^[A-Za-z0-9_.:-]*$/;
 
-/** The built-in server values (HAProxy's defaults.h), under whatever default-server preset. */
+/**
+ * The built-in server values (HAProxy's defaults.h), under whatever default-server preset.
+ * Passive checks too: `observe none`, `error-limit 10`, `on-error fail-check` (DEF_HANA_*).
+ */
 function finalSettings(s: ServerSettings): Omit<ServerConfig, 'name' | 'host' | 'family' | 'loc'> {
   const { check = false, inter = 2000, rise = 2, fall = 3, weight = 1, backup = false, disabled = false, maxconn = 0,
-    maxqueue = 0, minconn = 0, slowstart = 0, checkSendProxy = false, ...rest } = s;
-  return { ...rest, check, inter, rise, fall, weight, backup, disabled, maxconn, maxqueue, minconn, slowstart, checkSendProxy };
+    maxqueue = 0, minconn = 0, slowstart = 0, checkSendProxy = false, observe = 'none', errorLimit = 10, onError = 'fail-check',
+    ...rest } = s;
+  return {
+    ...rest, check, inter, rise, fall, weight, backup, disabled, maxconn, maxqueue, minconn, slowstart, checkSendProxy,
+    observe, errorLimit, onError,
+  };
 }
 
 /** One option complaint as a verdict; `who` is `'server be/s1'` (none for default-server). */

@@ -156,6 +156,18 @@ t.test('the model carries what the runtime needs', async (t) => {
   t.equal(r.config?.proxies.find((p) => p.name === 'be')?.defaultServer.check, false, 'later default-server lines change the preset');
 });
 
+t.test('passive-check settings take HAProxy\'s defaults (observe none, error-limit 10, on-error fail-check) unless set', async (t) => {
+  const r = await load(layout([
+    '    server s1 127.0.0.1:18081 check',
+    '    default-server observe layer4 on-error mark-down',
+    '    server s2 127.0.0.1:18082 check error-limit 3',
+  ].join('\n')));
+  t.equal(r.verdict, 'valid');
+  const [s1, s2] = r.config?.proxies.find((p) => p.name === 'be')?.servers ?? [];
+  t.match(s1, { observe: 'none', errorLimit: 10, onError: 'fail-check' });
+  t.match(s2, { observe: 'layer4', errorLimit: 3, onError: 'mark-down' });
+});
+
 t.test('default-server in defaults reaches later backends; its own later lines only later servers', async (t) => {
   const text = [
     'defaults', '    mode http', '    timeout connect 5s', '    timeout client 5s', '    timeout server 5s', '    default-server check inter 7s',

@@ -136,7 +136,7 @@ export function parsePattern(m: AclMatch, w: string, icase: boolean, noDns: bool
     case 'bin': return parseBinPattern(w);
     case 'reg': {
       const r = compileRegex(w, icase);
-      return 'err' in r ? r.err : { kind: 'reg', re: r.re, flags: r.flags };
+      return 'err' in r ? `${r.err}.` : { kind: 'reg', re: r.re, flags: r.flags };
     }
     case 'found': case 'bool': return { kind: 'str', str: w }; // HAProxy ignores them; kept for the record
     default: return { kind: 'str', str: w };

@@ -238,6 +238,7 @@ export function parseCondition(c: ProxyKwContext, words: readonly Word[], what: 
   const px = c.px;
   const pol = words[0]?.text;
   if (pol !== 'if' && pol !== 'unless') {
+    if (what === "'stats admin' rule") return alert('HLY_CFG_BAD_ARG', `'stats admin' requires either 'if' or 'unless' followed by a condition.`);
     if (what === 'switching rule') return alert('HLY_CFG_BAD_ARG', `unexpected keyword '${pol ?? ''}' after switching rule, only 'if' and 'unless' are allowed.`);
     return alert('HLY_CFG_BAD_ARG', `'${what}' expects either 'if' or 'unless' followed by a condition but found '${pol ?? ''}'.`, { style: 'parsing-tight' });
   }

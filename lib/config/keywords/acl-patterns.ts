@@ -124,7 +124,7 @@ export function parseIpPattern(w: string, noDns: boolean): AclValue | string {
 }
 
 export function parseBinPattern(w: string): AclValue | string {
-  for (const ch of w) if (!/[0-9a-fA-F]/.test(ch)) return `an hex digit is expected (found '${ch}')`;
+  for (const ch of w) if (!/[0-9a-fA-F]/.test(ch)) return `an hex digit is expected (found '${ch}').`;
   return { kind: 'bin', hex: w.toLowerCase() };
 }
 

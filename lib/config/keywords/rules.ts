@@ -130,7 +130,7 @@ function parseErrorfile(c: ProxyKwContext): ParseResult {
   if (!ERRORFILE_CODES.has(code)) return alert('HLY_CFG_BAD_ARG', `errorfile : status code '${code}' not handled.`);
   let raw: string;
   try { raw = readFileSync(resolve(c.parser.opts.baseDir, file), 'latin1'); } catch {
-    return alert('HLY_CFG_FILE', `errorfile : error opening file '${file}'.`);
+    return alert('HLY_CFG_REFERENCE', `errorfile : error opening file '${file}'.`);
   }
   if (raw !== '' && !/^HTTP\/[0-9]\.[0-9] [0-9]{3}( [^\r\n]*)?\r?\n/.test(raw)) {
     return alert('HLY_CFG_BAD_ARG', `errorfile : '${file}': unable to parse headers (error offset: 0)`);

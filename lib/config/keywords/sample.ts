@@ -91,15 +91,16 @@ export function parseArgs(spec: ArgSpec, inner: string | undefined, closed: bool
   }
   if (!closed) return { msg: `expected ')'` };
   const args = inner === '' ? [] : inner.split(',');
+  // HAProxy converts the arguments in order, so a bad type is reported before a surplus argument.
+  for (let i = 0; i < Math.min(args.length, spec.types.length); i++) {
+    const t = spec.types[i];
+    const a = args[i] ?? '';
+    if (t === 'integer' && !/^[+-]?[0-9]+$/.test(a)) return { msg: `failed to parse '${a}' as type 'integer' at position ${i + 1}`, argn: i + 1 };
+  }
   if (args.length > spec.types.length) {
     const keep = args.slice(0, spec.types.length).join(',');
     const before = inner.slice(spec.types.length === 0 ? 0 : keep.length) + ')';
     return { msg: `expected ')' before '${before}'`, argn: spec.types.length + 1 };
-  }
-  for (let i = 0; i < args.length; i++) {
-    const t = spec.types[i];
-    const a = args[i] ?? '';
-    if (t === 'integer' && !/^[+-]?[0-9]+$/.test(a)) return { msg: `failed to parse '${a}' as type 'integer' at position ${i + 1}`, argn: i + 1 };
   }
   if (args.length < spec.min) {
     return { msg: `missing arguments (got ${args.length}/${spec.min}), type '${spec.types[args.length] ?? ''}' expected`, argn: args.length + 1 };

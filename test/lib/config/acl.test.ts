@@ -1,6 +1,6 @@
 // ACL definitions and conditions: every criterion, flag and condition form, good and bad, with the
 // verdict, line and message HAProxy 2.6 gives (observed with haproxy -c on the same lines).
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { FIRST, load, msgs } from './acl-helper.js';
 
 type Case = readonly [name: string, lines: readonly string[], verdict: 'valid' | 'invalid', msg?: string, line?: number];
@@ -106,7 +106,7 @@ const CONDITIONS: Case[] = [
   bad('an undefined ACL in stats admin', ['stats admin if nope'], `error detected while parsing a 'stats admin' rule : no such ACL : 'nope'.`),
 ];
 
-async function check(t: Tap.Test, c: Case): Promise<void> {
+async function check(t: Test, c: Case): Promise<void> {
   const [, lines, verdict, msg, line] = c;
   const r = await load(lines);
   const m = msgs(r);

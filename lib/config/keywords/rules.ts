@@ -22,6 +22,11 @@ const SUPPORTED_REQ = new Set(['allow', 'deny', 'redirect', 'return', 'set-heade
 const SUPPORTED_RES = new Set(['allow', 'deny', 'set-header', 'add-header', 'del-header', 'replace-header', 'replace-value', 'set-status', 'redirect', 'return']);
 const SUPPORTED_AFTER = new Set(['allow', 'set-header', 'add-header', 'del-header', 'replace-header', 'replace-value', 'set-status']);
 
+/** Actions HAProxy matches by prefix (`track-sc0`, `set-var(txn.x)`, `sc-inc-gpc0(1)`): its `(*)` entries. */
+const PREFIX_ACTIONS: readonly string[] = [
+  'sc-inc-gpc', 'sc-set-gpt', 'do-resolve', 'add-acl', 'del-acl', 'del-map', 'set-map', 'track-sc', 'set-var-fmt', 'set-var', 'unset-var',
+];
+
 type RuleList = 'httpRequest' | 'httpResponse' | 'httpAfterResponse';
 const KW: Record<RuleList, string> = { httpRequest: 'http-request', httpResponse: 'http-response', httpAfterResponse: 'http-after-response' };
 
@@ -51,7 +56,8 @@ function httpRule(list: RuleList, known: ReadonlySet<string>, supported: Readonl
     const base = action.replace(/\(.*$/, '');
     if (action === '') return alert('HLY_CFG_BAD_ARG', `'${kw}' expects ${names}but got '' (missing argument).`, { style: 'parsing-tight' });
     if (!supported.has(action)) {
-      if (known.has(base)) return unsupported(`'${kw} ${action}'`);
+      if (known.has(base) || PREFIX_ACTIONS.some((p) => known.has(p) && action.startsWith(p))) return unsupported(`'${kw} ${action}'`);
+      if (action.startsWith('lua.')) return unsupported(`'${kw} ${action}'`, 'no Lua engine');
       const near = bestMatch(action, [...known]);
       return alert('HLY_CFG_UNKNOWN_KEYWORD', `'${kw}' expects ${names}but got '${action}'.${near !== undefined ? ` Did you mean '${near}' maybe ?` : ''}`, { style: 'parsing-tight' });
     }

@@ -62,6 +62,8 @@ const BAD: Case[] = [
   bad('an unknown response action', ['http-response frob'], `'http-response' expects 'ot-group', 'set-log-level'`),
   bad('deny in http-after-response', ['http-after-response deny'], `'http-after-response' expects 'ot-group', 'add-header', 'allow', 'capture', 'del-header', 'replace-header', 'replace-value', 'set-header', 'set-status', 'strict-mode', 'set-var-fmt(*)', 'set-var(*)', 'unset-var(*)', but got 'deny'.`),
   bad('an action HAProxy knows but Halyard does not', ['http-request set-var(txn.x) str(a)'], `'http-request set-var(txn.x)' is not supported by Halyard.`),
+  bad('track-sc1 (a prefix action)', ['http-request track-sc1 src'], `'http-request track-sc1' is not supported by Halyard.`),
+  bad('a Lua action', ['http-request lua.check'], `'http-request lua.check' is not supported by Halyard (no Lua engine).`),
   bad('use-service', ['http-request use-service prometheus-exporter'], `'http-request use-service' is not supported by Halyard.`),
   bad('a word that is not a condition', ['http-request deny because'], `'http-request deny' expects either 'if' or 'unless' followed by a condition but found 'because'.`),
   bad('when instead of if', ['http-request deny when { src 127.0.0.1 }'], `'http-request deny' expects either 'if' or 'unless' followed by a condition but found 'when'.`),

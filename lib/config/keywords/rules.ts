@@ -48,7 +48,23 @@ function condAt(a: readonly string[], from: number): number {
   return a.findIndex((w, i) => i >= from && (w === 'if' || w === 'unless'));
 }
 
+/**
+ * A failed http-request/http-response/http-after-response line makes HAProxy stop reading the file
+ * (ERR_ABORT: no "Fatal errors found" line follows), unlike acl or redirect errors. Halyard's own
+ * "not supported" verdicts do not abort, so that -c lists all of them.
+ */
+function aborting(r: ParseResult): ParseResult {
+  if (r === undefined || Array.isArray(r)) return r;
+  const v = r as Verdict;
+  return v.severity === 'alert' && v.code !== 'HLY_CFG_UNSUPPORTED' ? { ...v, abort: true } : v;
+}
+
 function httpRule(list: RuleList, known: ReadonlySet<string>, supported: ReadonlySet<string>, names: string) {
+  const parse = httpRuleParser(list, known, supported, names);
+  return (c: ProxyKwContext): ParseResult => aborting(parse(c));
+}
+
+function httpRuleParser(list: RuleList, known: ReadonlySet<string>, supported: ReadonlySet<string>, names: string) {
   const kw = KW[list];
   return (c: ProxyKwContext): ParseResult => {
     const px = c.px;

@@ -180,3 +180,12 @@ t.test('the model holds parsed actions', async (t) => {
   t.match(ret?.params, { type: 'return', reply: { status: 200, contentType: 'text/plain', body: { kind: 'string', text: 'ok' } } });
   t.match(fe?.errorfiles['503'], { file: '503.http', raw: /^HTTP\/1\.0 503/ });
 });
+
+t.test('a bad http-request line stops the file as in HAProxy, a bad redirect does not', async (t) => {
+  const r = await load(['http-request set-header X-A', 'acl a path -z']);
+  t.same(msgs(r).map((d) => d.line), [FIRST], 'nothing after the aborting line is reported');
+  t.notOk(r.diags.some((d) => d.message === 'Fatal errors found in configuration.'));
+  const r2 = await load(['redirect location', 'acl a path -z']);
+  t.same(msgs(r2).map((d) => d.line), [FIRST, FIRST + 1]);
+  t.ok(r2.diags.some((d) => d.message === 'Fatal errors found in configuration.'));
+});

@@ -8,7 +8,6 @@ import type { Loc } from '../diag.js';
 import type { Word } from '../lexer.js';
 import type { AclConfig, AclMatch, AclTest, AclValue, Condition, CondTerm, ProxyConfig } from '../model.js';
 import type { ProxyKwContext } from '../parser.js';
-import { HAPROXY_FETCH } from '../haproxy-keywords.js';
 import { unsupported } from './common.js';
 import type { ProxyRows } from './proxy.js';
 import { INT_OPS, MATCHERS, parsePattern, type IntOp } from './acl-patterns.js';
@@ -296,8 +295,3 @@ export function parseCondition(c: ProxyKwContext, words: readonly Word[], what: 
 export const aclRows: ProxyRows = [
   { name: 'acl', cap: 'any', defaults: 'named', parse: parseAcl },
 ];
-
-/** For callers that need to know whether a name is a sample fetch HAProxy knows. */
-export function knownFetch(name: string): boolean {
-  return FETCHES.has(name) || HAPROXY_FETCH.has(name);
-}

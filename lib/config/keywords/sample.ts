@@ -81,8 +81,7 @@ export type SampleResult =
 
 /**
  * Check `inner` (what is between the parentheses, or undefined when there are none) against a
- * signature; returns the arguments or HAProxy's message (without its prefix). `rest` is the text
- * from the opening parenthesis on, for the "expected ')' before ..." wording.
+ * signature; returns the arguments or HAProxy's message (without its prefix) and the argument number.
  */
 export function parseArgs(spec: ArgSpec, inner: string | undefined, closed: boolean): string[] | { msg: string; argn?: number } {
   if (inner === undefined) {

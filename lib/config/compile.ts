@@ -5,6 +5,7 @@ import type { ProxyConfig } from './model.js';
 import type { ConfigParser } from './parser.js';
 import { serverPostChecks } from './keywords/server-post.js'; // kw-server: duplicate names, track
 import { finalizeChecks } from './keywords/checks.js';
+import { parseLogFormat } from './keywords/logformat.js';
 
 const post = (severity: Diag['severity'], code: Diag['code'], message: string, extra?: Partial<Diag>): Diag => ({
   severity, code, message, style: 'none', ...extra,
@@ -40,7 +41,17 @@ export function postChecks(p: ConfigParser): Diag[] {
         }
       }
       for (const ub of px.useBackends) {
-        if (ub.dynamic) continue;
+        if (ub.dynamic) {
+          // kw-acl: a dynamic name is a log-format string; its sample expressions are checked here,
+          // after parsing, as HAProxy does (bit 5 = the frontend use-backend checkpoint).
+          const lf = parseLogFormat(ub.name, 1 << 5, p.opts.baseDir);
+          if ('err' in lf) {
+            out.push(post('alert', 'HLY_CFG_BAD_ARG', `failed to parse use_backend rule '${ub.name}' : ${lf.err}`, { style: 'Parsing-tight', loc: ub.loc }));
+          } else if ('unsupported' in lf) {
+            out.push(post('alert', 'HLY_CFG_UNSUPPORTED', `${lf.unsupported} in use_backend rule '${ub.name}' is not supported by Halyard.`, { style: 'parsing', loc: ub.loc }));
+          }
+          continue;
+        }
         const target = backends.get(ub.name);
         if (target === undefined) {
           out.push(post('alert', 'HLY_CFG_REFERENCE', `Proxy '${px.name}': unable to find required use_backend: '${ub.name}'.`));
@@ -57,6 +68,12 @@ export function postChecks(p: ConfigParser): Diag[] {
         if (px.httpRequest.length > 0) out.push(post('warning', 'HLY_CFG_PLACEMENT', `'http-request' rules ignored for ${kindWord(px)} '${px.name}' as they require HTTP mode.`));
         if (px.httpResponse.length > 0) out.push(post('warning', 'HLY_CFG_PLACEMENT', `'http-response' rules ignored for ${kindWord(px)} '${px.name}' as they require HTTP mode.`));
       }
+    }
+    if (px.kind === 'backend' && px.mode === 'tcp') {
+      // kw-acl: HTTP rules in a TCP backend are ignored with a warning (frontends are handled above).
+      if (px.httpRequest.length > 0) out.push(post('warning', 'HLY_CFG_PLACEMENT', `'http-request' rules ignored for backend '${px.name}' as they require HTTP mode.`));
+      if (px.httpResponse.length > 0) out.push(post('warning', 'HLY_CFG_PLACEMENT', `'http-response' rules ignored for backend '${px.name}' as they require HTTP mode.`));
+      if (px.redirects.length > 0) out.push(post('warning', 'HLY_CFG_PLACEMENT', `'redirect' rules ignored for backend '${px.name}' as they require HTTP mode.`));
     }
     if (be(px)) {
       out.push(...serverPostChecks(px, backends)); // kw-server

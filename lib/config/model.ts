@@ -74,26 +74,64 @@ export interface CondTerm {
   /** the ACL name, or for anonymous ACLs `{...}` the generated name */
   readonly acl: string;
   readonly negate: boolean;
+  /** the section the ACL was looked up in (AclConfig.scope): rules copied from a named defaults keep theirs */
+  readonly scope: string;
 }
 
-/** `if|unless` followed by a disjunction of conjunctions. */
+/**
+ * `if|unless` followed by a disjunction of conjunctions. An empty `or` (a bare `if`) never matches,
+ * as in HAProxy, so `unless` with nothing after it always applies.
+ */
 export interface Condition {
   readonly polarity: 'if' | 'unless';
   readonly or: CondTerm[][];
   readonly loc: Loc;
 }
 
-export interface AclConfig {
-  readonly name: string;
-  /** the fetch, e.g. 'path', 'req.hdr', 'src'; with its arguments and converters */
+// --- ACL engine model (kw-acl branch). Compiled once at load by the runtime: every pattern is
+// --- already parsed/validated here, regexes are JS sources, pattern and map files are read.
+
+/** A sample expression: a fetch with its arguments, then converters in order (`req.hdr(host),lower`). */
+export interface SampleExpr {
   readonly fetch: string;
-  readonly fetchArgs: string[];
-  readonly converters: { name: string; args: string[] }[];
-  /** matching method: str, beg, end, sub, dir, dom, reg, len, int, ip, bool, found, bin */
-  readonly match: string;
+  readonly args: string[];
+  readonly converters: SampleConverter[];
+}
+
+/** A map file read at load time (`key value` lines). */
+export interface MapFile {
+  readonly file: string;
+  readonly entries: [string, string][];
+}
+
+export interface SampleConverter {
+  readonly name: string;
+  readonly args: string[];
+  /** for map* converters: the file's content */
+  readonly map?: MapFile;
+}
+
+export type AclMatch = 'found' | 'bool' | 'int' | 'ip' | 'bin' | 'len' | 'str' | 'sub' | 'reg' | 'beg' | 'end' | 'dir' | 'dom';
+
+/** One parsed pattern. int/len: inclusive bounds (operators already applied). ip: network + prefix. */
+export type AclValue =
+  | { readonly kind: 'str'; readonly str: string }
+  | { readonly kind: 'reg'; readonly re: string; readonly flags: string }
+  | { readonly kind: 'int'; readonly min?: number; readonly max?: number }
+  | { readonly kind: 'ip'; readonly family: 4 | 6; readonly addr: string; readonly prefix: number }
+  | { readonly kind: 'bin'; readonly hex: string };
+
+/** One `acl` line (or anonymous ACL, or predefined ACL body): a sample, a matcher, patterns. */
+export interface AclTest {
+  /** the criterion as written (`path_beg`, `req.hdr(host),lower`) */
+  readonly kw: string;
+  readonly expr: SampleExpr;
+  readonly match: AclMatch;
+  /** -i: case-insensitive string/regex matching */
   readonly ignoreCase: boolean;
-  readonly patterns: string[];
-  /** pattern files named with -f, read at load time */
+  /** inline patterns then file patterns, parsed for `match` */
+  readonly values: AclValue[];
+  /** pattern files named with -f (already read into values) */
   readonly files: string[];
   readonly noDns: boolean;
   readonly loc: Loc;
@@ -136,6 +174,29 @@ export interface ServerSettings {
   poolPurgeDelay?: number;
   /** requests per backend connection, -1 unlimited */
   maxReuse?: number;
+}
+
+/** A named ACL: its tests are ORed (several `acl` lines with one name add tests). */
+export interface AclConfig {
+  readonly name: string;
+  /** the section that defined it, `<kind> <name>` ("defaults base", "frontend fe") */
+  readonly scope: string;
+  readonly tests: AclTest[];
+  readonly anonymous: boolean;
+  /** a predefined ACL (TRUE, METH_GET, ...) materialized on first use, as HAProxy does */
+  readonly predefined: boolean;
+  readonly loc: Loc;
+}
+
+/** A log-format string compiled: literal text, %[sample] expressions and %x variables. */
+export type LogFormatPart =
+  | { readonly lit: string }
+  | { readonly expr: SampleExpr; readonly opts?: string }
+  | { readonly var: string; readonly opts?: string };
+
+export interface LogFormat {
+  readonly raw: string;
+  readonly parts: LogFormatPart[];
 }
 
 export interface ServerConfig {
@@ -191,8 +252,58 @@ export interface HttpRule {
   /** action arguments, as written (log-format strings are kept raw) */
   readonly args: string[];
   readonly cond?: Condition;
+  /** the parsed action (kw-acl branch); absent only for rules built by other keyword families */
+  readonly params?: HttpAction;
   readonly loc: Loc;
 }
+
+/** A regex as the runtime compiles it (JS source and flags, validated at load). */
+export interface RegexSpec {
+  readonly src: string;
+  readonly re: string;
+  readonly flags: string;
+}
+
+/** The response of deny/tarpit/return (HAProxy's http_reply). */
+export interface HttpReply {
+  readonly status: number;
+  readonly contentType?: string;
+  /**
+   * none: the proxy's error page for `status` (errorfile or built-in); string/file: a fixed body;
+   * lf-string/lf-file: a log-format body; errorfile: a complete raw response read at load.
+   */
+  readonly body:
+    | { readonly kind: 'none' }
+    | { readonly kind: 'string' | 'file'; readonly text: string }
+    | { readonly kind: 'lf-string' | 'lf-file'; readonly fmt: LogFormat }
+    | { readonly kind: 'errorfile'; readonly raw: string };
+  readonly headers: { name: string; value: LogFormat }[];
+}
+
+export interface RedirectSpec {
+  readonly type: 'location' | 'prefix' | 'scheme';
+  readonly value: LogFormat;
+  readonly code: 301 | 302 | 303 | 307 | 308;
+  readonly dropQuery: boolean;
+  readonly appendSlash: boolean;
+  readonly ignoreEmpty: boolean;
+  /** set-cookie NAME[=value] / clear-cookie NAME[=] as written */
+  readonly setCookie?: string;
+  readonly clearCookie?: string;
+}
+
+export type HttpAction =
+  | { readonly type: 'allow' | 'reject' }
+  | { readonly type: 'deny' | 'tarpit'; readonly reply: HttpReply }
+  | { readonly type: 'return'; readonly reply: HttpReply }
+  | { readonly type: 'auth'; readonly realm?: string }
+  | { readonly type: 'redirect'; readonly redirect: RedirectSpec }
+  | { readonly type: 'set-header' | 'add-header'; readonly name: string; readonly value: LogFormat }
+  | { readonly type: 'del-header'; readonly name: string; readonly match: 'str' | 'beg' | 'end' | 'sub' | 'reg'; readonly regex?: RegexSpec }
+  | { readonly type: 'replace-header' | 'replace-value'; readonly name: string; readonly regex: RegexSpec; readonly replace: LogFormat }
+  | { readonly type: 'set-path' | 'set-pathq' | 'set-query' | 'set-uri' | 'set-method'; readonly value: LogFormat }
+  | { readonly type: 'replace-path' | 'replace-pathq' | 'replace-uri'; readonly regex: RegexSpec; readonly replace: LogFormat }
+  | { readonly type: 'set-status'; readonly status: number; readonly reason?: string };
 
 export interface UseBackend {
   readonly name: string;
@@ -381,7 +492,8 @@ export interface ProxyConfig {
   httpResponse: HttpRule[];
   httpAfterResponse: HttpRule[];
   redirects: HttpRule[];
-  errorfiles: Record<string, { file: string; loc: Loc }>;
+  /** errorfile CODE FILE: the file's content (read at load, as HAProxy does) */
+  errorfiles: Record<string, { file: string; raw: string; loc: Loc }>;
   stats: StatsConfig;
   logs: LogTarget[];
   monitorUri?: string;

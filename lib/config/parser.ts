@@ -78,6 +78,7 @@ export class ConfigParser {
       severity: v.severity, code: v.code, message: v.message, style: v.style ?? 'parsing',
       ...(loc !== undefined ? { loc: v.col !== undefined ? { ...loc, col: v.col } : loc } : {}),
       ...(v.more !== undefined ? { more: v.more } : {}),
+      ...(v.tail !== undefined ? { tail: v.tail } : {}),
       ...(keyword !== undefined ? { keyword } : {}),
       ...(v.abort === true ? { abort: true } : {}),
       ...(v.nonFatal === true ? { nonFatal: true } : {}),

@@ -169,8 +169,10 @@ export function readText(text: string, file: string, parser: ConfigParser): bool
       }
     }
     if (!active) return false;
+    // A keyword verdict flagged `abort` (HAProxy's ERR_ABORT) stops this file too (kw-acl: http rules).
+    const before = parser.diags.length;
     parser.statement({ loc, words, raw });
-    return parser.stopFile;
+    return parser.stopFile || parser.diags.slice(before).some((d) => d.abort === true);
   }
 }
 

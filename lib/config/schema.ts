@@ -11,14 +11,46 @@ const condition = {
   type: 'object', required: ['polarity', 'or', 'loc'],
   properties: {
     polarity: { enum: ['if', 'unless'] },
-    or: { type: 'array', items: { type: 'array', items: { type: 'object', required: ['acl', 'negate'] } } },
+    or: { type: 'array', items: { type: 'array', items: { type: 'object', required: ['acl', 'negate', 'scope'] } } },
     loc,
   },
 } as const;
 
 const rule = {
   type: 'object', required: ['action', 'args', 'loc'],
-  properties: { action: { type: 'string' }, args: { type: 'array', items: { type: 'string' } }, cond: condition, loc },
+  properties: {
+    action: { type: 'string' }, args: { type: 'array', items: { type: 'string' } }, cond: condition, loc,
+    // kw-acl: the parsed action (model.ts HttpAction), tagged by `type`
+    params: { type: 'object', required: ['type'], properties: { type: { type: 'string' } } },
+  },
+} as const;
+
+// kw-acl: ACL tests as the runtime compiles them
+const sampleExpr = {
+  type: 'object', required: ['fetch', 'args', 'converters'],
+  properties: {
+    fetch: { type: 'string' }, args: { type: 'array', items: { type: 'string' } },
+    converters: { type: 'array', items: { type: 'object', required: ['name', 'args'] } },
+  },
+} as const;
+
+const acl = {
+  type: 'object', required: ['name', 'scope', 'tests', 'anonymous', 'predefined', 'loc'],
+  properties: {
+    name: { type: 'string', minLength: 1 }, scope: { type: 'string' },
+    tests: {
+      type: 'array', minItems: 1,
+      items: {
+        type: 'object', required: ['kw', 'expr', 'match', 'ignoreCase', 'values', 'files', 'noDns', 'loc'],
+        properties: {
+          expr: sampleExpr,
+          match: { enum: ['found', 'bool', 'int', 'ip', 'bin', 'len', 'str', 'sub', 'reg', 'beg', 'end', 'dir', 'dom'] },
+          values: { type: 'array', items: { type: 'object', required: ['kind'], properties: { kind: { enum: ['str', 'reg', 'int', 'ip', 'bin'] } } } },
+        },
+      },
+    },
+    loc,
+  },
 } as const;
 
 const port = { type: 'integer', minimum: 0, maximum: 65535 } as const;
@@ -95,7 +127,8 @@ const proxy = {
     servers: { type: 'array', items: server },
     defaultBackend: { type: 'object', required: ['name', 'loc'] },
     useBackends: { type: 'array', items: { type: 'object', required: ['name', 'dynamic', 'loc'], properties: { name: { type: 'string' }, dynamic: { type: 'boolean' }, cond: condition, loc } } },
-    acls: { type: 'array', items: { type: 'object', required: ['name', 'fetch', 'match', 'patterns', 'loc'] } },
+    // kw-acl: named ACLs, each a list of tests (model.ts AclConfig/AclTest)
+    acls: { type: 'array', items: acl },
     options: { type: 'object', required: ['httplog', 'tcplog', 'dontlognull', 'tcpCheck', 'allbackups', 'logHealthChecks', 'persist'] },
     retries: { type: 'integer' },
     httpRequest: { type: 'array', items: rule },

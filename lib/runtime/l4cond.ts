@@ -4,9 +4,9 @@
  * predefined TRUE/FALSE/LOCALHOST). Anything else is refused at build time with file:line,
  * because ignoring a routing rule silently would send traffic to the wrong place.
  */
-import { BlockList, isIPv4, isIPv6 } from 'node:net';
+import { BlockList, isIPv4 } from 'node:net';
 import { HalyardError } from '../errors.js';
-import type { AclConfig, Condition } from '../config/model.js';
+import type { AclConfig, AclTest, Condition } from '../config/model.js';
 
 /** What a layer-4 condition may look at; the session fills one per connection. */
 export interface L4Facts {
@@ -26,75 +26,56 @@ export function plainIp(addr: string | undefined): string {
   return addr.startsWith('::ffff:') && isIPv4(addr.slice(7)) ? addr.slice(7) : addr;
 }
 
-function refuse(acl: AclConfig, why: string): never {
-  throw new HalyardError('HLY_CFG_UNSUPPORTED', `${acl.loc.file}:${acl.loc.line} : ${why} is not supported by Halyard yet in a TCP frontend (only src, src_port, dst_port, always_true and always_false ACLs can route TCP connections for now).`);
+function refuse(at: { loc: { file: string; line: number } }, why: string): never {
+  throw new HalyardError('HLY_CFG_UNSUPPORTED', `${at.loc.file}:${at.loc.line} : ${why} is not supported by Halyard yet in a TCP frontend (only src, src_port, dst_port, always_true and always_false ACLs can route TCP connections for now).`);
 }
 
-function ipMatcher(acl: AclConfig): L4Pred {
+/** The config side already parsed the IP patterns (family, address, prefix length). */
+function ipMatcher(t: AclTest): L4Pred {
   const list = new BlockList();
-  for (const p of acl.patterns) {
-    const slash = p.indexOf('/');
-    const ip = slash < 0 ? p : p.slice(0, slash);
-    const type = isIPv4(ip) ? 'ipv4' : isIPv6(ip) ? 'ipv6' : null;
-    if (type === null) refuse(acl, `the pattern '${p}' (a host name in an ACL)`);
-    if (slash < 0) { list.addAddress(ip, type); continue; }
-    const mask = p.slice(slash + 1);
-    // A dotted netmask (10.0.0.0/255.0.0.0) is accepted by HAProxy; count its bits.
-    const bits = isIPv4(mask) ? mask.split('.').reduce((n, o) => n + (Number(o) >>> 0).toString(2).replace(/0/g, '').length, 0) : Number(mask);
-    if (!Number.isInteger(bits)) refuse(acl, `the pattern '${p}'`);
-    list.addSubnet(ip, bits, type);
+  for (const v of t.values) {
+    if (v.kind !== 'ip') refuse(t, `the pattern kind '${v.kind}' on src`);
+    const type = v.family === 4 ? 'ipv4' : 'ipv6';
+    if (v.prefix === (v.family === 4 ? 32 : 128)) list.addAddress(v.addr, type);
+    else list.addSubnet(v.addr, v.prefix, type);
   }
   return (f) => f.src !== '' && list.check(f.src, isIPv4(f.src) ? 'ipv4' : 'ipv6');
 }
 
-type IntTest = (v: number) => boolean;
-
-function intMatcher(acl: AclConfig, pick: (f: L4Facts) => number): L4Pred {
-  const tests: IntTest[] = [];
-  const pats = acl.patterns;
-  const OPS: Readonly<Record<string, (a: number, b: number) => boolean>> = {
-    eq: (a, b) => a === b, ge: (a, b) => a >= b, gt: (a, b) => a > b, le: (a, b) => a <= b, lt: (a, b) => a < b,
-  };
-  let op: ((a: number, b: number) => boolean) | undefined;
-  for (const p of pats) {
-    if (OPS[p] !== undefined) { op = OPS[p]; continue; }
-    const m = /^(\d*):(\d*)$/.exec(p);
-    if (m !== null) {
-      const lo = m[1] === '' ? -Infinity : Number(m[1]);
-      const hi = m[2] === '' ? Infinity : Number(m[2]);
-      tests.push((v) => v >= lo && v <= hi);
-    } else if (/^\d+$/.test(p)) {
-      const n = Number(p);
-      const cmp = op ?? OPS['eq'];
-      if (cmp === undefined) refuse(acl, 'an integer operator');
-      tests.push((v) => cmp(v, n));
-    } else {
-      refuse(acl, `the integer pattern '${p}'`);
-    }
+/** Integer patterns arrive as inclusive [min, max] ranges (operators already folded in). */
+function intMatcher(t: AclTest, pick: (f: L4Facts) => number): L4Pred {
+  const ranges: [number, number][] = [];
+  for (const v of t.values) {
+    if (v.kind !== 'int') refuse(t, `the pattern kind '${v.kind}' on ${t.expr.fetch}`);
+    ranges.push([v.min ?? -Infinity, v.max ?? Infinity]);
   }
   return (f) => {
-    const v = pick(f);
-    for (const t of tests) if (t(v)) return true;
+    const x = pick(f);
+    for (const [lo, hi] of ranges) if (x >= lo && x <= hi) return true;
     return false;
   };
 }
 
-function compileAcl(acl: AclConfig): L4Pred {
-  if (acl.files.length > 0) refuse(acl, `an ACL pattern file (-f)`);
-  if (acl.converters.length > 0) refuse(acl, `a converter on '${acl.fetch}'`);
-  switch (acl.fetch) {
+function compileTest(t: AclTest): L4Pred {
+  if (t.expr.converters.length > 0) refuse(t, `a converter on '${t.expr.fetch}'`);
+  switch (t.expr.fetch) {
     case 'always_true': return always(true);
     case 'always_false': return always(false);
     case 'src':
-      if (acl.match !== 'str' && acl.match !== 'ip') refuse(acl, `'-m ${acl.match}' on src`);
-      return ipMatcher(acl);
+      if (t.match !== 'ip') refuse(t, `'-m ${t.match}' on src`);
+      return ipMatcher(t);
     case 'dst_port':
     case 'src_port':
-      if (acl.match !== 'str' && acl.match !== 'int') refuse(acl, `'-m ${acl.match}' on ${acl.fetch}`);
-      return intMatcher(acl, acl.fetch === 'dst_port' ? (f) => f.dstPort : (f) => f.srcPort);
+      if (t.match !== 'int') refuse(t, `'-m ${t.match}' on ${t.expr.fetch}`);
+      return intMatcher(t, t.expr.fetch === 'dst_port' ? (f) => f.dstPort : (f) => f.srcPort);
     default:
-      return refuse(acl, `the ACL fetch '${acl.fetch}'`);
+      return refuse(t, `the ACL fetch '${t.expr.fetch}'`);
   }
+}
+
+function compileAcl(acl: AclConfig): L4Pred {
+  const preds = acl.tests.map(compileTest);
+  return preds.length === 1 ? (preds[0] as L4Pred) : (f) => preds.some((p) => p(f));
 }
 
 const LOCALHOST: L4Pred = (() => {
@@ -113,7 +94,7 @@ export function compileL4Condition(cond: Condition, acls: readonly AclConfig[]):
     if (name === 'TRUE') return always(true);
     if (name === 'FALSE') return always(false);
     if (name === 'LOCALHOST') return LOCALHOST;
-    const defs = acls.filter((a) => a.name === name);
+    const defs = acls.filter((a) => a.name === name && !a.predefined);
     if (defs.length === 0) {
       throw new HalyardError('HLY_CFG_UNSUPPORTED', `${cond.loc.file}:${cond.loc.line} : the predefined ACL '${name}' is not supported by Halyard yet in a TCP frontend.`);
     }

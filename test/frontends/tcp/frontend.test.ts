@@ -119,8 +119,8 @@ t.test('use_backend with layer-4 conditions routes by destination port and sourc
 });
 
 t.test('a TCP frontend refuses to start with a rule it cannot evaluate, naming file:line', async (t) => {
-  const cfg = tcpConfig(['server s 127.0.0.1:9'], { frontend: ['use_backend be if { req.len gt 0 }'] });
-  await t.rejects(startProxy(cfg), /\.cfg:\d+ : the ACL fetch 'req\.len' is not supported by Halyard yet in a TCP frontend/);
+  const cfg = tcpConfig(['server s 127.0.0.1:9'], { frontend: ['use_backend be if { nbsrv(be) gt 0 }'] });
+  await t.rejects(startProxy(cfg), /\.cfg:\d+ : the ACL fetch 'nbsrv' is not supported by Halyard yet in a TCP frontend/);
 });
 
 t.test('send-proxy puts a PROXY v1 line before the client bytes; send-proxy-v2 the binary header', async (t) => {

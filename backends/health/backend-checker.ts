@@ -33,7 +33,8 @@ import { CheckStatus, checkStatusRow, type CheckOutcome } from './status.js';
 
 export type LogLevel = 'emerg' | 'alert' | 'crit' | 'err' | 'warning' | 'notice' | 'info' | 'debug';
 /** Where event lines go (SessionLogger.event of lib/log/record.ts fits). */
-export type EventSink = (level: LogLevel, text: string) => void;
+/** Where check messages go; `be` is the backend they are about (its log targets receive them). */
+export type EventSink = (level: LogLevel, text: string, be: Backend) => void;
 
 export type MarkedDownHook = (srv: Server, be: Backend, shutdownSessions: boolean) => number;
 export type MarkedUpHook = (srv: Server, be: Backend, shutdownBackupSessions: boolean) => number;
@@ -176,7 +177,7 @@ export class BackendChecker implements CheckOwner {
     this.emit(wasStopping ? 'notice' : 'alert', 'WARNING', text);
     const after = this.counts();
     if (before.active + before.backup > 0 && after.active + after.backup === 0) {
-      this.o.sink('emerg', noServerMessage(this.be.name, this.o.listen, false));
+      this.o.sink('emerg', noServerMessage(this.be.name, this.o.listen, false), this.be);
       this.o.stderr(stderrLine('ALERT', this.o.pid, noServerMessage(this.be.name, this.o.listen, true)));
     }
   }
@@ -229,7 +230,7 @@ export class BackendChecker implements CheckOwner {
   }
 
   private emit(level: LogLevel, kind: 'WARNING' | 'ALERT', text: string): void {
-    this.o.sink(level, text);
+    this.o.sink(level, text, this.be);
     this.o.stderr(stderrLine(kind, this.o.pid, text));
   }
 }

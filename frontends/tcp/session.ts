@@ -72,12 +72,25 @@ export class TcpSession implements PendNode {
 
   readonly client: Socket & Tagged;
 
+  /** the addresses for the log line, read at start: a destroyed socket no longer knows them */
+  private cip = '';
+  private cport = 0;
+  private fip = '';
+  private fport = 0;
+
   constructor(readonly fe: TcpFrontend, client: Socket) {
     this.client = client as Socket & Tagged;
     this.client[kSession] = this;
   }
 
   start(): void {
+    if (this.fe.logger.enabled) {
+      const c = this.client;
+      this.cip = plainIp(c.remoteAddress);
+      this.cport = c.remotePort ?? 0;
+      this.fip = plainIp(c.localAddress);
+      this.fport = c.localPort ?? 0;
+    }
     attachClient(this.client);
     this.client.setNoDelay(true);
     const brt = this.fe.route(this);
@@ -314,14 +327,13 @@ export class TcpSession implements PendNode {
   }
 
   private record(): SessionRecord {
-    const c = this.client;
     const now = Date.now();
     const brt = this.brt;
     // The server the session was given, even if it never answered (HAProxy logs be/dead SC).
     const srv = this.srv;
     return {
-      clientIp: plainIp(c.remoteAddress), clientPort: c.remotePort ?? 0,
-      frontendIp: plainIp(c.localAddress), frontendPort: c.localPort ?? 0,
+      clientIp: this.cip, clientPort: this.cport,
+      frontendIp: this.fip, frontendPort: this.fport,
       acceptDate: this.acceptMs, frontend: this.fe.name,
       backend: brt === null ? this.fe.name : brt.name,
       server: srv === null ? '<NOSRV>' : srv.name,

@@ -1,16 +1,30 @@
-// The serving runtime as the process shell sees it: the runtime (frontends, backends) with the
-// log system plugged in. One place where the pieces meet, so master.ts stays independent of them.
-import type { HalyardConfig } from '../config/model.js';
+// The serving runtime as the process shell sees it: the runtime (frontends, backends), the log
+// system and the health checks. One place where the pieces meet, so master.ts stays independent.
+import type { HalyardConfig, ProxyConfig } from '../config/model.js';
 import { LogSystem } from '../log/index.js';
 import { buildRuntime } from '../runtime/runtime.js';
+import { createHealthChecks } from '../../backends/health/index.js';
 import type { ServeRuntime } from './types.js';
 
 export function makeServeRuntime(cfg: HalyardConfig, quiet: boolean): ServeRuntime {
   const logs = new LogSystem(cfg.global, { pid: process.pid, quiet });
   const rt = buildRuntime(cfg, { logger: (px) => logs.forProxy(px) });
+  const pxByName = new Map<string, ProxyConfig>();
+  for (const px of cfg.proxies) if (px.kind === 'backend' || px.kind === 'listen') pxByName.set(px.name, px);
+  // Health checks run here, once, beside the listeners (DESIGN.md: in the master, never in workers);
+  // their verdicts reach the backends through serverState().
+  const { checks, problems } = createHealthChecks(cfg, rt.backends, {
+    sink: (level, text, be) => {
+      const px = pxByName.get(be.name);
+      if (px !== undefined) logs.forProxy(px).event(level, text);
+    },
+    stderr: (line) => { if (!quiet) process.stderr.write(line); },
+  });
+  if (problems.length > 0) throw new Error(`health checks: ${problems.join('; ')}`);
+  checks.start();
   return {
     frontends: rt.frontends,
     backendSessions: (name) => rt.backends.get(name)?.counters.cumSess ?? 0,
-    close: () => { logs.close(); },
+    close: () => { checks.stop(); logs.close(); },
   };
 }

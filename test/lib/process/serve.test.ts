@@ -1,0 +1,198 @@
+// `halyard -f cfg` as a user runs it: a real process serving TCP, with its signals, pidfile,
+// daemon mode, bind errors and -sf handover, and health checks taking a dead server out.
+import t from 'tap';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { connect, createServer, type AddressInfo, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cliPath } from '../../helpers/shared.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'halyard-serve-'));
+let n = 0;
+
+async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const p = (s.address() as AddressInfo).port;
+  await new Promise<void>((r) => s.close(() => r()));
+  return p;
+}
+
+/** A TCP server that answers every connection with its name, then closes. */
+async function named(name: string): Promise<{ port: number; server: Server }> {
+  const server = createServer((s) => { s.end(`${name}\n`); s.on('error', () => undefined); });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { port: (server.address() as AddressInfo).port, server };
+}
+
+/** One connection through the proxy: what the server answered ('' when refused or closed empty). */
+function ask(port: number): Promise<string> {
+  return new Promise((resolve) => {
+    let got = '';
+    const c = connect(port, '127.0.0.1');
+    c.on('data', (d) => { got += d.toString(); });
+    c.on('end', () => resolve(got.trim()));
+    c.on('error', () => resolve(''));
+    c.end();
+  });
+}
+
+/** Resolves once something accepts on `port` (the process is up), trying again on refusal. */
+async function untilListening(port: number): Promise<void> {
+  for (;;) {
+    const ok = await new Promise<boolean>((r) => {
+      const c = connect(port, '127.0.0.1', () => { c.destroy(); r(true); });
+      c.on('error', () => r(false));
+    });
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+function cfgFile(text: string): string {
+  const f = join(dir, `c${++n}.cfg`);
+  writeFileSync(f, text);
+  return f;
+}
+
+interface Proc { child: ChildProcess; out: string; err: string; exit: Promise<number | null> }
+function start(...args: string[]): Proc {
+  const child = spawn(process.execPath, [cliPath, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const p: Proc = { child, out: '', err: '', exit: new Promise((r) => child.on('exit', (c) => r(c))) };
+  child.stdout?.on('data', (d: Buffer) => { p.out += d.toString(); });
+  child.stderr?.on('data', (d: Buffer) => { p.err += d.toString(); });
+  return p;
+}
+
+const tcpCfg = (port: number, servers: string[], extra = ''): string => `global
+    log stdout format raw local0 info
+defaults
+    mode tcp
+    log global
+    option tcplog
+    timeout connect 1s
+    timeout client 5s
+    timeout server 5s
+frontend fe
+    bind 127.0.0.1:${port}
+    default_backend be
+backend be
+${servers.map((s) => `    ${s}\n`).join('')}${extra}`;
+
+t.test('halyard -f serves TCP: round robin over two servers, tcplog lines on stdout, SIGTERM exits 0', async (t) => {
+  const a = await named('a');
+  const b = await named('b');
+  t.teardown(() => { a.server.close(); b.server.close(); });
+  const port = await freePort();
+  const p = start('-f', cfgFile(tcpCfg(port, [`server a 127.0.0.1:${a.port}`, `server b 127.0.0.1:${b.port}`])));
+  await untilListening(port);
+  const seen: string[] = [];
+  for (let i = 0; i < 4; i++) seen.push(await ask(port));
+  // untilListening's probe was the first session: it went to a
+  t.same(seen, ['b', 'a', 'b', 'a']);
+  p.child.kill('SIGTERM');
+  t.equal(await p.exit, 0);
+  const lines = p.out.split('\n').filter((l) => / fe be\/[ab] /.test(l));
+  t.equal(lines.length, 5, 'one tcplog line per session');
+  t.match(lines[1] ?? '', /^127\.0\.0\.1:\d+ \[\d\d\/\w{3}\/\d{4}:\d\d:\d\d:\d\d\.\d{3}\] fe be\/b \d+\/\d+\/\d+ 2 -- \d+\/\d+\/\d+\/\d+\/0 0\/0$/);
+});
+
+t.test('SIGUSR1 soft stop: the session in flight completes, then the process says so and exits 0', async (t) => {
+  // a server that answers only when told to, so a session is in flight during the stop
+  // every connection waits (the readiness probe's session reaches this server too)
+  const waiting: import('node:net').Socket[] = [];
+  const release = (): void => { for (const s of waiting) s.end('late\n'); };
+  const slow = createServer({ allowHalfOpen: true }, (s) => { waiting.push(s); s.on('error', () => undefined); });
+  await new Promise<void>((r) => slow.listen(0, '127.0.0.1', r));
+  t.teardown(() => slow.close());
+  const port = await freePort();
+  const p = start('-f', cfgFile(tcpCfg(port, [`server s 127.0.0.1:${(slow.address() as AddressInfo).port}`])));
+  await untilListening(port);
+  const answer = ask(port);
+  // the probe's session and ours both reach the server
+  await new Promise<void>((r) => { const i = setInterval(() => { if (waiting.length >= 2) { clearInterval(i); r(); } }, 10); });
+  p.child.kill('SIGUSR1');
+  await new Promise<void>((r) => { const i = setInterval(() => { if (p.err.includes('stopped')) { clearInterval(i); r(); } }, 10); });
+  t.equal(await ask(port), '', 'no new session once stopping');
+  release();
+  t.equal(await answer, 'late', 'the in-flight session got its whole answer');
+  t.equal(await p.exit, 0);
+  t.match(p.err, /\[WARNING\] {2}\(\d+\) : Proxy fe stopped \(cumulated conns: FE: \d+, BE: 0\)\./);
+});
+
+t.test('a port already in use: HAProxy\'s bind error naming file:line and address, exit 1', async (t) => {
+  const busy = createServer();
+  await new Promise<void>((r) => busy.listen(0, '127.0.0.1', r));
+  t.teardown(() => busy.close());
+  const port = (busy.address() as AddressInfo).port;
+  const f = cfgFile(tcpCfg(port, ['server s 127.0.0.1:9']));
+  const p = start('-f', f);
+  t.equal(await p.exit, 1);
+  t.match(p.err, `: Binding [${f}:11] for frontend fe: cannot bind socket (Address already in use) for [127.0.0.1:${port}]\n`);
+  t.match(p.err, 'Some protocols failed to start their listeners! Exiting.');
+});
+
+t.test('an invalid configuration never starts: the -c diagnostics and exit 1', async (t) => {
+  const p = start('-f', cfgFile('frontend fe\n  bind 127.0.0.1:1\n  bogus\n'));
+  t.equal(await p.exit, 1);
+  t.match(p.err, "unknown keyword 'bogus' in 'frontend' section");
+});
+
+t.test('-p writes the pid; -D detaches and the daemon serves until SIGTERM', async (t) => {
+  const a = await named('a');
+  t.teardown(() => a.server.close());
+  const port = await freePort();
+  const pidfile = join(dir, 'h.pid');
+  const p = start('-D', '-p', pidfile, '-f', cfgFile(tcpCfg(port, [`server a 127.0.0.1:${a.port}`])));
+  t.equal(await p.exit, 0, 'the foreground process returns once the daemon listens');
+  const pid = Number(readFileSync(pidfile, 'utf8').trim());
+  t.not(pid, p.child.pid, 'the pidfile names the daemon, not the launcher');
+  t.equal(await ask(port), 'a');
+  process.kill(pid, 'SIGTERM');
+  // the daemon is not our child: wait until its port stops accepting
+  for (;;) {
+    if (await ask(port) === '') break;
+  }
+  t.pass('daemon stopped');
+});
+
+t.test('-D with a bad config prints the error on the terminal and exits 1', async (t) => {
+  const busy = createServer();
+  await new Promise<void>((r) => busy.listen(0, '127.0.0.1', r));
+  t.teardown(() => busy.close());
+  const p = start('-D', '-f', cfgFile(tcpCfg((busy.address() as AddressInfo).port, ['server s 127.0.0.1:9'])));
+  t.equal(await p.exit, 1);
+  t.match(p.err, 'cannot bind socket (Address already in use)');
+});
+
+t.test('-sf: a new process takes over the port and the old one finishes and exits', async (t) => {
+  const a = await named('old-or-new');
+  t.teardown(() => a.server.close());
+  const port = await freePort();
+  const f = cfgFile(tcpCfg(port, [`server a 127.0.0.1:${a.port}`]));
+  const old = start('-f', f);
+  await untilListening(port);
+  const neu = start('-f', f, '-sf', String(old.child.pid));
+  t.equal(await old.exit, 0, 'the old process exits after the handover');
+  t.equal(await ask(port), 'old-or-new', 'the new process serves');
+  neu.child.kill('SIGTERM');
+  t.equal(await neu.exit, 0);
+});
+
+t.test('health checks take a dead server out of the rotation and log it', async (t) => {
+  const a = await named('a');
+  t.teardown(() => a.server.close());
+  const deadPort = await freePort(); // nothing listens there: L4CON
+  const port = await freePort();
+  const p = start('-f', cfgFile(tcpCfg(port, [
+    `server a 127.0.0.1:${a.port} check inter 100 fall 1 rise 1`,
+    `server dead 127.0.0.1:${deadPort} check inter 100 fall 1 rise 1`,
+  ])));
+  t.teardown(() => p.child.kill('SIGTERM'));
+  await new Promise<void>((r) => { const i = setInterval(() => { if (p.err.includes('Server be/dead is DOWN')) { clearInterval(i); r(); } }, 10); });
+  t.match(p.err, /\[WARNING\] {2}\(\d+\) : Server be\/dead is DOWN, reason: Layer4 connection problem, info: "Connection refused", check duration: \d+ms\. 1 active and 0 backup servers left\. 0 sessions active, 0 requeued, 0 remaining in queue\./);
+  const seen = new Set<string>();
+  for (let i = 0; i < 6; i++) seen.add(await ask(port));
+  t.same([...seen], ['a'], 'every connection reached the live server');
+});

@@ -25,6 +25,16 @@ export function postChecks(p: ConfigParser): Diag[] {
     const chk = finalizeChecks(px);
     if (chk !== undefined) out.push(post('warning', 'HLY_CFG_PLACEMENT', chk));
     if (px.disabled) continue;
+    // a proxy switching to itself: HAProxy reports the loop even where the rule was "ignored"
+    if (px.defaultBackend !== undefined && backends.get(px.defaultBackend.name) === px) {
+      out.push(post('alert', 'HLY_CFG_REFERENCE', `Proxy '${px.name}': loop detected for default_backend: '${px.name}'.`));
+      continue;
+    }
+    const selfUse = px.useBackends.find((u) => !u.dynamic && backends.get(u.name) === px);
+    if (selfUse !== undefined) {
+      out.push(post('alert', 'HLY_CFG_REFERENCE', `Proxy '${px.name}': loop detected for use_backend: '${px.name}'.`));
+      continue;
+    }
     if (fe(px)) {
       if (px.binds.length === 0) {
         out.push(post('warning', 'HLY_CFG_MISSING', `${px.kind === 'listen' ? 'proxy' : 'frontend'} '${px.name}' has no 'bind' directive. Please declare it as a backend if this was intended.`));

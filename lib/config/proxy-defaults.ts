@@ -55,5 +55,7 @@ export function proxyFromDefaults(def: ProxyConfig, kind: ProxyKind, name: strin
   else delete copy.from;
   delete copy.id;
   delete copy.description;
+  // HAProxy copies a defaults' default_backend only into proxies that can use one (frontend capability)
+  if (kind === 'backend') delete copy.defaultBackend;
   return copy;
 }

@@ -87,7 +87,9 @@ function overwriteSend(old: CheckHttpSendRule, nw: CheckHttpSendRule): void {
   if (nw.method !== undefined) old.method = nw.method;
   if (nw.uri !== undefined) { old.uri = nw.uri; old.uriLf = nw.uriLf; }
   if (nw.version !== undefined) old.version = nw.version;
-  old.headers = nw.headers;
+  // headers are replaced only by a send line that has its own `hdr` (observed on haproxy 2.6.12:
+  // `http-check send meth HEAD` keeps the legacy option's Host header)
+  if (nw.headers.length > 0) old.headers = nw.headers;
   if (nw.body !== undefined) { old.body = nw.body; old.bodyLf = nw.bodyLf; }
 }
 

@@ -5,6 +5,7 @@ import type { GlobalKwContext } from '../parser.js';
 import { HAPROXY_GLOBAL } from '../haproxy-keywords.js';
 import { atol, parseTime } from '../values.js';
 import { isVerdict, noEffect, tooManyArgs, unsupported } from './common.js';
+import { REMOVED_GLOBAL } from './removed.js';
 import { parseLogTarget } from './log.js';
 import { parseStatsSocket } from './stats-socket.js';
 import { haproxyBestMatch } from './suggest.js';
@@ -287,7 +288,7 @@ export const GLOBAL_NO_EFFECT: ReadonlySet<string> = new Set([
 const TLS_ONLY = (k: string): boolean => k.startsWith('ssl-') || k.startsWith('tune.ssl.') || k === 'ca-base' || k === 'crt-base' || k === 'issuers-chain-path' || k === 'maxsslconn' || k === 'maxsslrate' || k.startsWith('httpclient.ssl');
 
 export const globalKeywordIndex: ReadonlyMap<string, GlobalKeyword> = new Map([
-  ...[...GLOBAL_NO_EFFECT].filter((k) => HAPROXY_GLOBAL.has(k)).map((name): [string, GlobalKeyword] => [name, { name, parse: noop(TLS_ONLY(name) ? TLS : undefined) }]),
+  ...[...GLOBAL_NO_EFFECT].filter((k) => HAPROXY_GLOBAL.has(k) && REMOVED_GLOBAL[k] === undefined).map((name): [string, GlobalKeyword] => [name, { name, parse: noop(TLS_ONLY(name) ? TLS : undefined) }]),
   ...ROWS.map((r): [string, GlobalKeyword] => [r.name, r]),
 ]);
 
@@ -312,7 +313,8 @@ const GLOBAL_CANDIDATES = [...[...HAPROXY_GLOBAL].filter((k) => !INLINE_SET.has(
 
 /** A keyword with no row: removed, known to HAProxy (unsupported) or unknown (with HAProxy's suggestion). */
 export function unknownGlobal(kw: string): Verdict {
-  if (kw === 'nbproc') return alert('HLY_CFG_REMOVED', 'nbproc is not supported any more since HAProxy 2.5. Threads will automatically be used on multi-processor machines if available.');
+  const removed = REMOVED_GLOBAL[kw];
+  if (removed !== undefined) return alert('HLY_CFG_REMOVED', removed, kw === 'tune.chksize' ? { style: 'parsing-tight' } : {});
   if (HAPROXY_GLOBAL.has(kw)) return unsupported(`'${kw}' keyword in 'global' section`);
   const near = haproxyBestMatch(kw, GLOBAL_CANDIDATES);
   return alert('HLY_CFG_UNKNOWN_KEYWORD', `unknown keyword '${kw}' in 'global' section${near !== undefined ? `; did you mean '${near}' maybe ?` : ''}`);

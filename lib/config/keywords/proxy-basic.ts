@@ -107,7 +107,7 @@ function parseHashType(c: ProxyKwContext): ParseResult {
 
 function parseUseBackend(c: ProxyKwContext): ParseResult {
   const name = c.a[1];
-  if (name === undefined || name === '') return alert('HLY_CFG_BAD_ARG', `'use_backend' requires a backend name.`);
+  if (name === undefined || name === '') return alert('HLY_CFG_BAD_ARG', `'use_backend' expects a backend name.`);
   const rest = c.args.slice(2);
   let cond;
   if (rest.length > 0) {
@@ -133,7 +133,7 @@ function parseUseServer(c: ProxyKwContext): ParseResult {
 export const basicRows: ProxyRows = [
   { name: 'balance', cap: 'be', defaults: 'yes', parse: parseBalance },
   {
-    name: 'default_backend', cap: 'fe', defaults: 'yes', parse: (c) => {
+    name: 'default_backend', cap: 'fe', defaults: 'yes', misplaced: 'warn-and-parse', parse: (c) => {
       const name = c.a[1];
       if (name === undefined || name === '') return alert('HLY_CFG_BAD_ARG', `'default_backend' expects a backend name.`);
       c.px.defaultBackend = { name, loc: c.loc };
@@ -196,6 +196,6 @@ export const basicRows: ProxyRows = [
     },
   },
   { name: 'timeout', cap: 'any', defaults: 'yes', parse: parseTimeout },
-  { name: 'use_backend', cap: 'fe', defaults: 'no', parse: parseUseBackend },
+  { name: 'use_backend', cap: 'fe', defaults: 'no', misplaced: 'warn-and-parse', parse: parseUseBackend },
   { name: 'use-server', cap: 'be', defaults: 'no', parse: parseUseServer },
 ];

@@ -6,6 +6,7 @@ import type { ProxyConfig, ProxyKind } from '../model.js';
 import { HAPROXY_PROXY } from '../haproxy-keywords.js';
 import { bestMatch } from '../values.js';
 import { unsupported } from './common.js';
+import { DEPRECATED_PROXY, REMOVED_PROXY } from './removed.js';
 import { basicRows } from './proxy-basic.js';
 import { optionRows } from './options.js';
 import { serverRows } from './server.js';
@@ -27,38 +28,12 @@ export interface ProxyKeyword {
   readonly name: string;
   readonly cap: 'fe' | 'be' | 'any';
   readonly defaults: 'yes' | 'named' | 'no';
-  readonly misplaced?: 'warn' | 'error';
+  readonly misplaced?: 'warn' | 'error' | 'warn-and-parse';
   readonly parse: (c: ProxyKwContext) => ParseResult;
 }
 
 export type ProxyRows = readonly ProxyKeyword[];
 
-const REMOVED: Readonly<Record<string, string>> = {
-  contimeout: `the 'contimeout' directive is not supported anymore since HAProxy 2.1. Use 'timeout connect'.`,
-  clitimeout: `the 'clitimeout' directive is not supported anymore since HAProxy 2.1. Use 'timeout client'.`,
-  srvtimeout: `the 'srvtimeout' directive is not supported anymore since HAProxy 2.1. Use 'timeout server'.`,
-  reqadd: `The 'reqadd' directive is not supported anymore since HAProxy 2.1. Use 'http-request add-header' instead.`,
-  rspadd: `The 'rspadd' directive is not supported anymore since HAProxy 2.1. Use 'http-response add-header' instead.`,
-  reqrep: `The 'reqrep' directive is not supported anymore since HAProxy 2.1. Use 'http-request replace-path', 'http-request replace-uri' or 'http-request replace-header' instead.`,
-  reqirep: `The 'reqirep' directive is not supported anymore since HAProxy 2.1. Use 'http-request replace-path', 'http-request replace-uri' or 'http-request replace-header' instead.`,
-  rsprep: `The 'rsprep' directive is not supported anymore since HAProxy 2.1. Use 'http-response replace-header' instead.`,
-  rspirep: `The 'rspirep' directive is not supported anymore since HAProxy 2.1. Use 'http-response replace-header' instead.`,
-  reqdel: `The 'reqdel' directive is not supported anymore since HAProxy 2.1. Use 'http-request del-header' instead.`,
-  reqidel: `The 'reqidel' directive is not supported anymore since HAProxy 2.1. Use 'http-request del-header' instead.`,
-  rspdel: `The 'rspdel' directive is not supported anymore since HAProxy 2.1. Use 'http-response del-header' instead.`,
-  rspidel: `The 'rspidel' directive is not supported anymore since HAProxy 2.1. Use 'http-response del-header' instead.`,
-  reqdeny: `The 'reqdeny' directive is not supported anymore since HAProxy 2.1. Use 'http-request deny' instead.`,
-  reqideny: `The 'reqideny' directive is not supported anymore since HAProxy 2.1. Use 'http-request deny' instead.`,
-  reqallow: `The 'reqallow' directive is not supported anymore since HAProxy 2.1. Use 'http-request allow' instead.`,
-  reqiallow: `The 'reqiallow' directive is not supported anymore since HAProxy 2.1. Use 'http-request allow' instead.`,
-  reqtarpit: `The 'reqtarpit' directive is not supported anymore since HAProxy 2.1. Use 'http-request tarpit' instead.`,
-  reqitarpit: `The 'reqitarpit' directive is not supported anymore since HAProxy 2.1. Use 'http-request tarpit' instead.`,
-  reqpass: `The 'reqpass' directive is not supported anymore since HAProxy 2.1.`,
-  reqipass: `The 'reqipass' directive is not supported anymore since HAProxy 2.1.`,
-  block: `The 'block' directive is not supported anymore since HAProxy 2.1. Use 'http-request deny' which uses the exact same syntax.`,
-  rspdeny: `The 'rspdeny' directive is not supported anymore since HAProxy 2.1. Use 'http-response deny' instead.`,
-  rspideny: `The 'rspideny' directive is not supported anymore since HAProxy 2.1. Use 'http-response deny' instead.`,
-};
 
 const ROWS: ProxyRows = [
   ...basicRows, ...optionRows, ...serverRows, ...bindRows, ...aclRows, ...ruleRows, ...checkRows, ...cookieRows,
@@ -91,7 +66,14 @@ function placed(row: ProxyKeyword): (c: ProxyKwContext) => ParseResult {
       if (row.misplaced === 'error') {
         return alert('HLY_CFG_PLACEMENT', `parsing [${c.loc.file}:${c.loc.line}] : '${row.name}' not allowed because ${kindWord(px)} '${px.name}' has no ${missing} capability.`, { style: 'bracket' });
       }
-      return warning('HLY_CFG_PLACEMENT', `'${row.name}' ignored because ${kindWord(px)} '${px.name}' has no ${missing} capability.`);
+      const w = warning('HLY_CFG_PLACEMENT', `'${row.name}' ignored because ${kindWord(px)} '${px.name}' has no ${missing} capability.`);
+      // HAProxy's "ignored" is not quite true for these: the value is stored, and a backend naming
+      // itself is then a loop, which the post-parse checks report as HAProxy does
+      if (row.misplaced === 'warn-and-parse') {
+        const r = row.parse(c);
+        return r === undefined ? w : [w, ...(Array.isArray(r) ? r : [r])];
+      }
+      return w;
     }
     return row.parse(c);
   };
@@ -99,8 +81,10 @@ function placed(row: ProxyKeyword): (c: ProxyKwContext) => ParseResult {
 
 /** A keyword with no row: removed since 2.1, known to HAProxy but not Halyard, or unknown. */
 export function unknownProxy(kw: string, kind: ProxyKind): Verdict {
-  const removed = REMOVED[kw];
+  const removed = REMOVED_PROXY[kw];
   if (removed !== undefined) return alert('HLY_CFG_REMOVED', removed);
+  const deprecated = DEPRECATED_PROXY[kw];
+  if (deprecated !== undefined) return warning('HLY_CFG_REMOVED', deprecated, { style: 'parsing-tight' });
   if (HAPROXY_PROXY.has(kw)) return unsupported(`'${kw}' keyword in '${kind}' section`);
   const near = bestMatch(kw, [...proxyKeywordIndex.keys()]);
   return alert('HLY_CFG_UNKNOWN_KEYWORD', `unknown keyword '${kw}' in '${kind}' section${near !== undefined ? `; did you mean '${near}' maybe ?` : ''}`);

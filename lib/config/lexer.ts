@@ -124,7 +124,8 @@ export function lexLine(raw: string, ctx: LexContext): LexedLine {
       }
       cur += raw[i]; i++; continue;
     }
-    if (c === 0x23 /* # */) break;
+    // '#' starts a comment; a CR outside quotes ends the line (HAProxy reads "\r\r\n" ends fine)
+    if (c === 0x23 /* # */ || c === 0x0d) break;
     if (isBlank(c)) { flush(); i++; continue; }
     if (c === 0x22) { begin(); quoted = true; dquote = i; i++; continue; }
     if (c === 0x27) { begin(); quoted = true; squote = i; i++; continue; }

@@ -3,7 +3,10 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Diag } from './diag.js';
-import { caretLines, lexLine } from './lexer.js';
+import { caretLines, lexLine, type Word } from './lexer.js';
+
+/** HAProxy's MAX_LINE_ARGS: words kept per line. */
+const MAX_LINE_ARGS = 64;
 import { evalCondition } from './cond.js';
 import type { ConfigParser } from './parser.js';
 
@@ -105,7 +108,17 @@ export function readText(text: string, file: string, parser: ConfigParser): bool
       });
       return false;
     }
-    const words = lexed.words;
+    let words = lexed.words;
+    if (words.length > MAX_LINE_ARGS) {
+      // HAProxy keeps 64 words, says where it cut (1-based, leading blanks not counted) and fails
+      const last = words[MAX_LINE_ARGS - 1] as Word;
+      const lead = raw.length - raw.trimStart().length;
+      parser.diags.push({
+        severity: 'alert', code: 'HLY_CFG_SYNTAX', style: 'parsing-tight', loc,
+        message: `too many words, truncating after word ${MAX_LINE_ARGS}, position ${last.col - lead}: <${last.text}>.`,
+      });
+      words = words.slice(0, MAX_LINE_ARGS);
+    }
     const first = words[0];
     if (first === undefined) return false;
     const active = stack.length === 0 || (stack[stack.length - 1]?.active ?? true);

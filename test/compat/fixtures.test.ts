@@ -81,5 +81,6 @@ t.test('halyard -c gives haproxy 2.6\'s verdict and messages on the recorded cas
   mkdirSync(join(repoRoot, 'test', 'artifacts'), { recursive: true });
   writeFileSync(join(repoRoot, 'test', 'artifacts', 'fixtures-text-mismatches.txt'), [...exitMismatch.map((m) => `EXIT ${m}`), ...textMismatch.map((m) => `TEXT ${m}`)].join('\n') + '\n');
   t.ok(compared >= 500, `at least 500 cases compared (${compared})`);
-  t.ok(sameExit / compared >= 0.9, `exit codes agree on at least 90% (${pct(sameExit)}%)`);
+  // 98.9% when this line was written: a drop means a regression in the checker
+  t.ok(sameExit / compared >= 0.97, `exit codes agree on at least 97% (${pct(sameExit)}%)`);
 });

@@ -29,7 +29,8 @@ const summary = (message: string): Diag => ({ severity: 'alert', code: 'HLY_CFG_
 const isFatal = (d: Diag): boolean => d.severity === 'alert' && d.nonFatal !== true;
 
 export async function loadConfig(paths: readonly string[], opts: LoadOptions = {}): Promise<LoadResult> {
-  const env = opts.env ?? process.env;
+  // a copy: setenv/unsetenv in the file change what later lines expand, not the caller's environment
+  const env = { ...(opts.env ?? process.env) };
   const { files, errors } = expandPaths(paths);
   if (errors.length > 0) return { verdict: 'invalid', diags: errors };
   const parser = new ConfigParser({ env, relaxedDns: opts.relaxedDns === true, baseDir: dirname(files[0] ?? '.') });

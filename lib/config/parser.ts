@@ -63,6 +63,10 @@ export class ConfigParser {
   /** set by an error after which HAProxy reads no further line of the file */
   stopFile = false;
   private readonly fePxByName = new Map<string, ProxyConfig>();
+  /** every defaults section of a name, for HAProxy's "ambiguous defaults section name" */
+  private readonly defaultsByName = new Map<string, ProxyConfig[]>();
+  /** defaults sections with rules, and which side (frontends or backends) inherited them first */
+  private readonly rulesInheritedBy = new Map<ProxyConfig, 'fe' | 'be'>();
   private readonly bePxByName = new Map<string, ProxyConfig>();
   /** defaults sections referenced explicitly by `from`, and those used implicitly (for the ambiguity alert) */
   readonly explicitlyUsed = new Set<ProxyConfig>();
@@ -184,19 +188,53 @@ export class ConfigParser {
     } else if (base.name !== '') {
       this.implicitlyUsed.add(base);
     }
+    if (fromName !== undefined) {
+      const all = this.defaultsByName.get(fromName) ?? [];
+      if (all.length > 1) {
+        const at = all.map((d) => `${d.loc.file}:${d.loc.line}`);
+        this.report(st.loc, { severity: 'alert', code: 'HLY_CFG_REFERENCE', message: `ambiguous defaults section name '${fromName}' referenced by ${kind} '${name}' exists at least at ${at[0] ?? ''} and ${at[1] ?? ''}.` }, kind);
+      }
+    }
+    if (base.name !== '' && this.inheritsRules(base, kind, st)) return;
     const px = proxyFromDefaults(base, kind, name, st.loc);
     if (kind === 'defaults') {
       // A defaults section starts from the built-in values unless it says `from`.
       const fresh = fromName !== undefined ? px : builtinProxy('defaults', name, st.loc);
       if (fromName !== undefined) { fresh.kind = 'defaults'; }
       this.curDefaults = fresh;
-      if (name !== '') this.namedDefaults.set(name, fresh);
+      if (name !== '') {
+        this.namedDefaults.set(name, fresh);
+        this.defaultsByName.set(name, [...(this.defaultsByName.get(name) ?? []), fresh]);
+      }
       this.section = { kind: 'proxy', px: fresh };
       return;
     }
     this.checkDuplicate(px, st.loc);
     this.proxies.push(px);
     this.section = { kind: 'proxy', px };
+  }
+
+  /**
+   * HAProxy's limits on defaults sections that define TCP/HTTP rules: no other defaults, no listen,
+   * and not both frontends and backends may inherit from one. True when the section is refused.
+   */
+  private inheritsRules(def: ProxyConfig, kind: ProxyKind, st: Statement): boolean {
+    if (def.httpRequest.length + def.httpResponse.length + def.httpAfterResponse.length === 0) return false;
+    const at = `(defaults section at ${def.loc.file}:${def.loc.line})`;
+    const refuse = (message: string): boolean => {
+      this.report(st.loc, { severity: 'alert', code: 'HLY_CFG_PLACEMENT', style: 'parsing-tight', message, abort: true }, kind);
+      this.section = { kind: 'skipped', name: kind };
+      return true;
+    };
+    if (kind === 'defaults') return refuse(`a defaults section cannot inherit from a defaults section defining TCP/HTTP rules ${at}.`);
+    if (kind === 'listen') return refuse('a listen section cannot inherit from a defaults section defining TCP/HTTP rules.');
+    const side = kind === 'frontend' ? 'fe' : 'be';
+    const first = this.rulesInheritedBy.get(def);
+    if (first !== undefined && first !== side) {
+      return refuse(`frontends and backends cannot inherit from the same defaults section if it defines TCP/HTTP rules ${at}.`);
+    }
+    this.rulesInheritedBy.set(def, side);
+    return false;
   }
 
   private checkDuplicate(px: ProxyConfig, loc: Loc): void {

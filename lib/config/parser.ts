@@ -240,7 +240,9 @@ export class ConfigParser {
   private checkDuplicate(px: ProxyConfig, loc: Loc): void {
     const fe = px.kind === 'frontend' || px.kind === 'listen';
     const be = px.kind === 'backend' || px.kind === 'listen';
-    const clash = (fe ? this.fePxByName.get(px.name) : undefined) ?? (be ? this.bePxByName.get(px.name) : undefined);
+    // haproxy 2.6 checks a new listen only against earlier frontends/listens (a backend then a listen of
+    // the same name is accepted; the other order is refused), observed in test/fixtures/config
+    const clash = (fe ? this.fePxByName.get(px.name) : undefined) ?? (be && px.kind !== 'listen' ? this.bePxByName.get(px.name) : undefined);
     if (clash !== undefined) {
       this.report(loc, {
         severity: 'alert', code: 'HLY_CFG_DUPLICATE', style: 'Parsing-tight',

@@ -74,7 +74,7 @@ function endpoints(a: BindAddress, bind: BindConfig): Endpoint[] {
       return [{ label: path, options: { path, ...common }, unix }];
     }
     case 'fd':
-      return [{ label: `fd@${a.path ?? ''}`, options: { fd: Number(a.path), ...common } }];
+      return [{ label: `fd@${a.fd ?? ''}`, options: { fd: a.fd ?? -1, ...common } }];
     case 'abns':
     case 'sockpair':
       throw new Error(`'${a.family}@' listeners are not supported by Halyard`);

@@ -196,3 +196,35 @@ t.test('health checks take a dead server out of the rotation and log it', async 
   for (let i = 0; i < 6; i++) seen.add(await ask(port));
   t.same([...seen], ['a'], 'every connection reached the live server');
 });
+
+t.test('bind unix@/path with mode, and fd@N inherited from the parent, both serve', async (t) => {
+  const a = await named('a');
+  t.teardown(() => a.server.close());
+  const sock = join(dir, 'h.sock');
+  // a listening socket made here and passed down as fd 3, as systemd socket activation does
+  const inherited = createServer();
+  await new Promise<void>((r) => inherited.listen(0, '127.0.0.1', r));
+  const inheritedPort = (inherited.address() as AddressInfo).port;
+  const fd = (inherited as unknown as { _handle: { fd: number } })._handle.fd;
+  const f = cfgFile(`defaults\n    mode tcp\n    timeout connect 1s\n    timeout client 5s\n    timeout server 5s\nfrontend fe\n    bind unix@${sock} mode 600\n    bind fd@3\n    default_backend be\nbackend be\n    server a 127.0.0.1:${a.port}\n`);
+  const child = spawn(process.execPath, [cliPath, '-f', f], { stdio: ['ignore', 'pipe', 'pipe', fd] });
+  let err = '';
+  child.stderr?.on('data', (d: Buffer) => { err += d.toString(); });
+  const exit = new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+  inherited.close(); // the child holds its own copy now
+  await untilListening(inheritedPort);
+  t.equal(await ask(inheritedPort), 'a', 'served on the inherited descriptor');
+  const viaUnix = await new Promise<string>((resolve) => {
+    let got = '';
+    const c = connect(sock);
+    c.on('data', (d) => { got += d.toString(); });
+    c.on('end', () => resolve(got.trim()));
+    c.on('error', (e) => resolve(`error ${e.message}`));
+    c.end();
+  });
+  t.equal(viaUnix, 'a', 'served on the unix socket');
+  const { statSync } = await import('node:fs');
+  t.equal(statSync(sock).mode & 0o777, 0o600, 'the socket file has the configured mode');
+  child.kill('SIGTERM');
+  t.equal(await exit, 0, err);
+});

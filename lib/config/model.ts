@@ -1,6 +1,11 @@
 // The compiled configuration model: plain JSON-serialisable data (it may cross an IPC boundary to
 // workers one day), validated against lib/config/schema.ts. Runtime objects are built from it.
 import type { Loc } from './diag.js';
+import type { AclConfig, LogFormat } from './model-acl.js';
+import type { CheckRule } from './model-checks.js';
+
+export type * from './model-acl.js';
+export type * from './model-checks.js';
 
 export type Mode = 'tcp' | 'http';
 export type ProxyKind = 'defaults' | 'frontend' | 'backend' | 'listen';
@@ -88,55 +93,6 @@ export interface Condition {
   readonly loc: Loc;
 }
 
-// --- ACL engine model (kw-acl branch). Compiled once at load by the runtime: every pattern is
-// --- already parsed/validated here, regexes are JS sources, pattern and map files are read.
-
-/** A sample expression: a fetch with its arguments, then converters in order (`req.hdr(host),lower`). */
-export interface SampleExpr {
-  readonly fetch: string;
-  readonly args: string[];
-  readonly converters: SampleConverter[];
-}
-
-/** A map file read at load time (`key value` lines). */
-export interface MapFile {
-  readonly file: string;
-  readonly entries: [string, string][];
-}
-
-export interface SampleConverter {
-  readonly name: string;
-  readonly args: string[];
-  /** for map* converters: the file's content */
-  readonly map?: MapFile;
-}
-
-export type AclMatch = 'found' | 'bool' | 'int' | 'ip' | 'bin' | 'len' | 'str' | 'sub' | 'reg' | 'beg' | 'end' | 'dir' | 'dom';
-
-/** One parsed pattern. int/len: inclusive bounds (operators already applied). ip: network + prefix. */
-export type AclValue =
-  | { readonly kind: 'str'; readonly str: string }
-  | { readonly kind: 'reg'; readonly re: string; readonly flags: string }
-  | { readonly kind: 'int'; readonly min?: number; readonly max?: number }
-  | { readonly kind: 'ip'; readonly family: 4 | 6; readonly addr: string; readonly prefix: number }
-  | { readonly kind: 'bin'; readonly hex: string };
-
-/** One `acl` line (or anonymous ACL, or predefined ACL body): a sample, a matcher, patterns. */
-export interface AclTest {
-  /** the criterion as written (`path_beg`, `req.hdr(host),lower`) */
-  readonly kw: string;
-  readonly expr: SampleExpr;
-  readonly match: AclMatch;
-  /** -i: case-insensitive string/regex matching */
-  readonly ignoreCase: boolean;
-  /** inline patterns then file patterns, parsed for `match` */
-  readonly values: AclValue[];
-  /** pattern files named with -f (already read into values) */
-  readonly files: string[];
-  readonly noDns: boolean;
-  readonly loc: Loc;
-}
-
 /**
  * What `default-server` presets and a `server` line may set (kw-server branch). All optional: a
  * proxy's preset holds only what its default-server lines said; unset fields take HAProxy's defaults.
@@ -174,29 +130,6 @@ export interface ServerSettings {
   poolPurgeDelay?: number;
   /** requests per backend connection, -1 unlimited */
   maxReuse?: number;
-}
-
-/** A named ACL: its tests are ORed (several `acl` lines with one name add tests). */
-export interface AclConfig {
-  readonly name: string;
-  /** the section that defined it, `<kind> <name>` ("defaults base", "frontend fe") */
-  readonly scope: string;
-  readonly tests: AclTest[];
-  readonly anonymous: boolean;
-  /** a predefined ACL (TRUE, METH_GET, ...) materialized on first use, as HAProxy does */
-  readonly predefined: boolean;
-  readonly loc: Loc;
-}
-
-/** A log-format string compiled: literal text, %[sample] expressions and %x variables. */
-export type LogFormatPart =
-  | { readonly lit: string }
-  | { readonly expr: SampleExpr; readonly opts?: string }
-  | { readonly var: string; readonly opts?: string };
-
-export interface LogFormat {
-  readonly raw: string;
-  readonly parts: LogFormatPart[];
 }
 
 export interface ServerConfig {
@@ -341,77 +274,6 @@ export interface HttpCheckConfig {
   readonly body: string;
   readonly loc: Loc;
 }
-
-// --- health-check rules (kw-proxy): HAProxy's tcpcheck rule list, as compiled by check_proxy_tcpcheck ---
-export type CheckStatusName = 'L4OK' | 'L6OK' | 'L7OK' | 'L7OKC' | 'L4CON' | 'L6RSP' | 'L7RSP' | 'L7STS' | 'L4TOUT' | 'L6TOUT' | 'L7TOUT';
-export type MatchMethod = 'str' | 'beg' | 'end' | 'sub' | 'reg';
-interface CheckRuleBase {
-  /** the words after `http-check`/`tcp-check` as written */
-  readonly args: string[];
-  /** from a preceding `comment` rule or an inline `comment` argument */
-  comment?: string;
-  readonly loc: Loc;
-}
-export interface CheckConnectRule extends CheckRuleBase {
-  readonly kind: 'connect';
-  readonly port?: number;
-  readonly addr?: string;
-  readonly sendProxy: boolean;
-  readonly viaSocks4: boolean;
-  readonly linger: boolean;
-  readonly ssl: boolean;
-  readonly sni?: string;
-  readonly alpn?: string;
-  readonly proto?: string;
-  /** `default`: reuse the server's check settings */
-  readonly default: boolean;
-  /** inserted because the list did not start with a connect */
-  readonly implicit: boolean;
-}
-export interface CheckSendRule extends CheckRuleBase {
-  readonly kind: 'send';
-  /** tcp-check send / send-lf / send-binary / send-binary-lf; binary data is kept as hex text */
-  readonly format: 'string' | 'string-lf' | 'binary' | 'binary-lf';
-  readonly data: string;
-}
-export interface CheckHttpSendRule extends CheckRuleBase {
-  readonly kind: 'http-send';
-  /** unset fields take the runtime defaults: OPTIONS, /, HTTP/1.0 */
-  method?: string;
-  uri?: string;
-  uriLf: boolean;
-  version?: string;
-  headers: { name: string; value: string }[];
-  body?: string;
-  bodyLf: boolean;
-  /** the implicit request of an `option httpchk` line (merged with the first `http-check send`) */
-  fromOption: boolean;
-}
-export interface CheckExpectRule extends CheckRuleBase {
-  readonly kind: 'expect';
-  /** tcp: string rstring binary rbinary string-lf binary-lf; http: status rstatus string rstring string-lf hdr fhdr */
-  readonly type: 'string' | 'rstring' | 'binary' | 'rbinary' | 'string-lf' | 'binary-lf' | 'status' | 'rstatus' | 'hdr' | 'fhdr';
-  readonly pattern: string;
-  readonly negate: boolean;
-  /** -1 = not set */
-  readonly minRecv: number;
-  /** for `status`: inclusive ranges */
-  readonly codes?: [number, number][];
-  readonly header?: { name: string; nameMatch: MatchMethod; nameLf: boolean; value?: string; valueMatch: MatchMethod; valueLf: boolean };
-  readonly okStatus?: CheckStatusName;
-  readonly errorStatus?: CheckStatusName;
-  readonly toutStatus?: CheckStatusName;
-  readonly onSuccess?: string;
-  readonly onError?: string;
-  readonly statusCode?: string;
-  /** true for the `expect status 200-399` HAProxy adds after a final send */
-  readonly implicit: boolean;
-}
-export interface CheckCommentRule extends CheckRuleBase {
-  readonly kind: 'comment';
-  readonly text: string;
-}
-export type CheckRule = CheckConnectRule | CheckSendRule | CheckHttpSendRule | CheckExpectRule | CheckCommentRule;
 
 export interface StatsConfig {
   enabled: boolean;

@@ -4,7 +4,8 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { MapFile, SampleConverter, SampleExpr } from '../model.js';
-import { CONVERTER_DUMP, FETCH_DUMP } from './sample-data.js';
+import { FETCH_DUMP } from './sample-data.js';
+import { CONVERTER_DUMP } from './converter-data.js';
 
 export type SmpType = 'bool' | 'sint' | 'ipv4' | 'ipv6' | 'addr' | 'str' | 'bin' | 'meth' | 'any';
 

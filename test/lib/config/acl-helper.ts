@@ -2,6 +2,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Test } from 'tap';
 import { loadConfig, type LoadResult } from '../../../lib/config/load.js';
 
 export const dir = mkdtempSync(join(tmpdir(), 'hly-acl-'));
@@ -33,4 +34,21 @@ export async function load(lines: readonly string[], extra: readonly string[] = 
 /** The diagnostics that are not the "Error(s) found" / "Fatal errors" summaries. */
 export function msgs(r: LoadResult): { sev: string; line: number | undefined; msg: string }[] {
   return r.diags.filter((d) => d.code !== 'HLY_CFG_FILE').map((d) => ({ sev: d.severity, line: d.loc?.line, msg: d.message }));
+}
+
+/** A table row: name, the frontend's lines, the verdict, and the first alert's text and line. */
+export type Case = readonly [name: string, lines: readonly string[], verdict: 'valid' | 'invalid', msg?: string, line?: number];
+export const bad = (name: string, lines: readonly string[], msg: string, line = FIRST): Case => [name, lines, 'invalid', msg, line];
+
+/** Load the case and assert its verdict; when a message is given, an alert `match`ing it at `line`. */
+export async function check(t: Test, c: Case, match: 'startsWith' | 'includes'): Promise<void> {
+  const [, lines, verdict, msg, line] = c;
+  const r = await load(lines);
+  const m = msgs(r);
+  t.equal(r.verdict, verdict, JSON.stringify(m));
+  if (msg !== undefined) {
+    const hit = m.find((d) => d.sev === 'alert' && d.msg[match](msg));
+    t.ok(hit, `message: ${msg}\n got: ${JSON.stringify(m)}`);
+    t.equal(hit?.line, line);
+  }
 }

@@ -149,6 +149,10 @@ export class Backend {
     srv.state = state;
     srv.lastChange = Date.now();
     if (state === SrvState.STOPPED) srv.counters.downTrans++;
+    if (state === SrvState.STARTING) {
+      srv.warmPercent = 0;
+      this.warmElapsed.set(srv, 0);
+    }
     this.commit(srv);
     if (this.stateListener !== null) this.stateListener(this, srv, previous, reason);
     return true;
@@ -210,11 +214,44 @@ export class Backend {
   }
 
   /**
+   * A slowstart warm-up step (HAProxy's server_recalc_eweight): `elapsedSec` whole seconds after
+   * the server came back. Ramps the effective weight (dynamic algorithms only) and the dynamic
+   * maxconn; returns true once the warm-up is over and the server is RUNNING.
+   */
+  warmUp(srv: Server, elapsedSec: number): boolean {
+    if (srv.state !== SrvState.STARTING) return true;
+    const ss = srv.slowstartSec;
+    if (ss === 0 || elapsedSec >= ss || elapsedSec < 0) {
+      srv.warmPercent = 100;
+      this.setServerState(srv, SrvState.RUNNING, 'slowstart done');
+      return true;
+    }
+    srv.warmPercent = Math.floor((100 * elapsedSec) / ss);
+    this.warmElapsed.set(srv, elapsedSec);
+    this.commit(srv);
+    return false;
+  }
+
+  private readonly warmElapsed = new Map<Server, number>();
+
+  /** The eweight for `srv`'s user weight, reduced while it warms up after a slowstart. */
+  private warmWeight(srv: Server): number {
+    const ss = srv.slowstartSec;
+    if (srv.state !== SrvState.STARTING || ss === 0 || !this.balancer.dynamic) {
+      this.warmElapsed.delete(srv);
+      return scaledWeight(this.lb, srv.uweight);
+    }
+    // It starts at once, at the smallest step: w = (wdiv * elapsed + slowstart) / slowstart.
+    const w = Math.floor((this.lb.wdiv * (this.warmElapsed.get(srv) ?? 0) + ss) / ss);
+    return Math.floor((srv.uweight * w + this.lb.wmult - 1) / this.lb.wmult);
+  }
+
+  /**
    * Applies a server's pending state/weight to the balancer: recount, then tell it what
    * changed, then record what it now accounts for (HAProxy's srv_lb_commit_status).
    */
   private commit(srv: Server): void {
-    srv.eweight = scaledWeight(this.lb, srv.uweight);
+    srv.eweight = this.warmWeight(srv);
     const was = srv.curUsable;
     const will = srv.usable;
     recountServers(this.lb);

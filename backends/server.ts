@@ -95,6 +95,8 @@ export interface ServerConfig {
   readonly maxqueue?: number;
   /** `cookie` value for persistence */
   readonly cookie?: string;
+  /** `slowstart`, ms (0 = none) */
+  readonly slowstart?: number;
 }
 
 export class Server {
@@ -109,6 +111,13 @@ export class Server {
   readonly cookie: string | null;
   readonly maxconn: number;
   readonly maxqueue: number;
+  /** `slowstart` in whole seconds, rounded up as HAProxy does (0 = none) */
+  readonly slowstartSec: number;
+  /**
+   * While STARTING after a slowstart: how far the warm-up went, 0..100 (HAProxy derives it from
+   * now - last_change on each use; here the warm-up task updates it once a second).
+   */
+  warmPercent = 100;
 
   /** configured (initial) weight: `iweight`; `set weight N%` is relative to it */
   readonly iweight: number;
@@ -152,6 +161,7 @@ export class Server {
     this.cookie = cfg.cookie ?? null;
     this.maxconn = cfg.maxconn ?? 0;
     this.maxqueue = cfg.maxqueue ?? 0;
+    this.slowstartSec = Math.ceil((cfg.slowstart ?? 0) / 1000);
     this.iweight = cfg.weight ?? 1;
     this.uweight = this.iweight;
     if (cfg.disabled === true) {
@@ -197,10 +207,13 @@ export class Server {
   }
 
   /**
-   * The concurrency limit in force (HAProxy's srv_dynamic_maxconn). minconn/fullconn and
-   * slowstart ramps are not modelled yet, so this is `maxconn` (0 = unlimited).
+   * The concurrency limit in force (HAProxy's srv_dynamic_maxconn): `maxconn` (0 = unlimited),
+   * ramped up during a slowstart warm-up (at least 1). minconn/fullconn are not modelled.
    */
   dynamicMaxconn(): number {
+    if (this.state === SrvState.STARTING && this.warmPercent < 100 && this.maxconn > 0) {
+      return Math.max(1, Math.floor((this.maxconn * this.warmPercent) / 100));
+    }
     return this.maxconn;
   }
 

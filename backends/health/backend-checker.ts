@@ -188,7 +188,7 @@ export class BackendChecker implements CheckOwner {
     // slowstart applies only when coming back from a failure, never at start-up.
     const ramp = hc.settings.slowstart > 0 && srv.state === SrvState.STOPPED;
     serverState(this.be, srv, ramp ? SrvState.STARTING : SrvState.RUNNING, checkStatusRow(o.status).description);
-    if (ramp) this.sched.schedule(new WarmUp(this.be, srv), this.sched.now() + hc.settings.slowstart);
+    if (ramp) this.sched.schedule(new WarmUp(this.be, srv, this.sched), this.sched.now() + WARM_STEP);
     let requeued = 0;
     for (const h of this.upHooks) requeued += h(srv, this.be, hc.settings.shutdownBackupSessions);
     this.emitUp(hc, o, requeued, false);
@@ -235,16 +235,29 @@ export class BackendChecker implements CheckOwner {
   }
 }
 
-/** Ends a slowstart warm-up: STARTING becomes RUNNING (if nothing else happened meanwhile). */
+/** HAProxy's server_warmup task runs about once a second while a server warms up. */
+const WARM_STEP = 1000;
+
+/**
+ * A slowstart warm-up: once a second the backend ramps the server's effective weight and
+ * maxconn; at the end STARTING becomes RUNNING. Stops by itself if the server left STARTING
+ * meanwhile (went down again, maintenance).
+ */
 class WarmUp {
   due = 0;
   slot = -1;
+  private readonly began: number;
   constructor(
     private readonly be: Backend,
     private readonly srv: Server,
-  ) {}
+    private readonly sched: Scheduler,
+  ) {
+    this.began = sched.now();
+  }
 
   fire(): void {
-    if (this.srv.state === SrvState.STARTING) serverState(this.be, this.srv, SrvState.RUNNING, 'slowstart done');
+    if (this.srv.state !== SrvState.STARTING) return;
+    const now = this.sched.now();
+    if (!this.be.warmUp(this.srv, Math.floor((now - this.began) / 1000))) this.sched.schedule(this, now + WARM_STEP);
   }
 }

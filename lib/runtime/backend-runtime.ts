@@ -125,6 +125,7 @@ function toServerConfig(s: ServerConfig): SrvRtConfig {
     maxconn: s.maxconn,
     maxqueue: s.maxqueue,
     ...(s.cookie !== undefined ? { cookie: s.cookie } : {}),
+    slowstart: s.slowstart,
   };
 }
 

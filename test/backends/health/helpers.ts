@@ -102,7 +102,7 @@ export async function harness(lines: string, o: { listen?: boolean; program?: Ch
   const px = await loadBackend(lines, o.listen === true ? { listen: true } : {});
   const be = new Backend({
     name: 'be', id: 1, balance: balanceSpec('roundrobin'),
-    servers: px.servers.map((s) => ({ name: s.name, address: s.host, port: s.port ?? 0, weight: s.weight, backup: s.backup, disabled: s.disabled })),
+    servers: px.servers.map((s) => ({ name: s.name, address: s.host, port: s.port ?? 0, weight: s.weight, backup: s.backup, disabled: s.disabled, maxconn: s.maxconn, slowstart: s.slowstart })),
   });
   const sched = new ManualScheduler(0);
   const logs: string[] = [];

@@ -201,6 +201,35 @@ t.test('slowstart: a server coming back from DOWN is STARTING for slowstart ms, 
   t.equal(hc.srv.state, SrvState.RUNNING);
 });
 
+t.test('slowstart ramps the effective weight and maxconn once a second, as HAProxy (server_recalc_eweight)', async (t) => {
+  const h = await harness('server s1 127.0.0.1:8000 check slowstart 10s inter 1000 weight 100 maxconn 50\nserver s2 127.0.0.1:8001 weight 100');
+  const s1 = h.be.findServer('s1')!;
+  const s2 = h.be.findServer('s2')!;
+  const hc = h.checker.of(s1)!;
+  h.script.set('s1', [refused, refused, refused, { status: CheckStatus.L4OK }, { status: CheckStatus.L4OK }]);
+  hc.start(0);
+  while (s1.state !== SrvState.STARTING) h.sched.advance(hc.due - h.sched.now());
+  // roundrobin works in 1/16 steps: it starts at once with the smallest step, 1/16 of full weight
+  t.equal(s1.eweight * 16, s2.eweight, 'just back: 1/16 of the weight');
+  t.equal(s1.dynamicMaxconn(), 1, 'and one connection at a time');
+  const start = h.sched.now();
+  h.sched.advance(start + 5000 - h.sched.now());
+  t.equal(s1.eweight * 16, s2.eweight * 9, 'after 5 of 10 s: (16*5+10)/10 = 9 sixteenths');
+  t.equal(s1.dynamicMaxconn(), 25, 'maxconn at 50%');
+  h.sched.advance(start + 10000 - h.sched.now());
+  t.equal(s1.state, SrvState.RUNNING);
+  t.equal(s1.eweight, s2.eweight, 'full weight once the warm-up is over');
+  t.equal(s1.dynamicMaxconn(), 50);
+  // picks follow the ramped weights, 1 to 16: about 10 of 170 for s1 (fwrr's start offset may cost one)
+  h.script.set('s1', [refused, refused, refused, { status: CheckStatus.L4OK }, { status: CheckStatus.L4OK }]);
+  while (s1.state !== SrvState.STARTING) h.sched.advance(hc.due - h.sched.now());
+  const ctx = { src: null, uri: null, findHeader: () => false };
+  const names: string[] = [];
+  for (let i = 0; i < 170; i++) names.push(h.be.pick(ctx)!.name);
+  const got = names.filter((n) => n === 's1').length;
+  t.ok(got >= 9 && got <= 10, `s1 got ${got} of 170 picks`);
+});
+
 t.test('start-up spreads first checks over the smallest interval of at least 1s', async (t) => {
   const h = await harness([
     'server a 127.0.0.1:8000 check inter 2000', 'server b 127.0.0.1:8001 check inter 2000',

@@ -15,7 +15,7 @@ import { addrBytes } from '../../backends/balance/addr.js';
 import type { PickContext, ByteSlice } from '../../backends/balance/types.js';
 import { SrvState, type Server } from '../../backends/server.js';
 import type { SessionRecord } from '../../lib/log/record.js';
-import type { BackendRuntime } from '../../lib/runtime/backend-runtime.js';
+import type { BackendRuntime, ServerSession } from '../../lib/runtime/backend-runtime.js';
 import { plainIp, type L4Facts } from '../../lib/runtime/l4cond.js';
 import type { PendNode, PendList } from '../../lib/runtime/queue.js';
 import type { TcpFrontend } from './frontend.js';
@@ -38,7 +38,7 @@ const v4 = new Uint8Array(4);
 const v6 = new Uint8Array(16);
 const pickCtx: PickContext = { src: null, uri: null, findHeader: (_n: string, _o: ByteSlice) => false };
 
-export class TcpSession implements PendNode {
+export class TcpSession implements PendNode, ServerSession {
   pendPrev: PendNode | null = null;
   pendNext: PendNode | null = null;
   pendList: PendList | null = null;
@@ -166,7 +166,22 @@ export class TcpSession implements PendNode {
     brt.queues.add(this, srv);
     this.srvQueue = srv === null ? 0 : srv.queueLength;
     this.beQueue = brt.be.counters.queueCur;
-    if (brt.timeouts.queue > 0) this.timer = setTimeout(onQueueTimeout, brt.timeouts.queue, this);
+    // a requeued session keeps the queue deadline it already had
+    if (brt.timeouts.queue > 0 && this.timer === null) this.timer = setTimeout(onQueueTimeout, brt.timeouts.queue, this);
+  }
+
+  /** PendNode: the server this session waited for went DOWN; balance again. */
+  requeued(): void {
+    this.queuedOn = null;
+    this.assign(null);
+  }
+
+  /** ServerSession: `on-marked-down shutdown-sessions` (termination state 'D'). */
+  kill(): void {
+    this.setTerm('D', PHASE_LETTER[this.phase] ?? 'D');
+    const sock = this.server;
+    if (sock !== null) sock.destroy();
+    this.client.destroy();
   }
 
   /** PendNode: a server freed a slot for us (takeConn already done by the queue). */
@@ -179,6 +194,7 @@ export class TcpSession implements PendNode {
 
   private gotSlot(srv: Server): void {
     this.slot = srv;
+    (this.brt as BackendRuntime).attach(srv, this);
     if (this.assignedMs < 0) this.assignedMs = Date.now();
     this.connect();
   }
@@ -271,6 +287,7 @@ export class TcpSession implements PendNode {
     if (s === null) return;
     this.slot = null;
     const brt = this.brt as BackendRuntime;
+    brt.detach(s, this);
     brt.be.releaseConn(s);
     brt.queues.process(s);
   }

@@ -21,6 +21,15 @@ export function makeServeRuntime(cfg: HalyardConfig, quiet: boolean): ServeRunti
     stderr: (line) => { if (!quiet) process.stderr.write(line); },
   });
   if (problems.length > 0) throw new Error(`health checks: ${problems.join('; ')}`);
+  // What a state change does to sessions: requeue/redistribute, shutdown-sessions (DESIGN.md:
+  // one event per change, which reaches the serving side through these hooks).
+  for (const [name, checker] of checks.checkers) {
+    const pool = rt.pools.get(name);
+    if (pool === undefined) continue;
+    checker.onMarkedDown((srv, _be, shutdown) => pool.markedDown(srv, shutdown));
+    checker.onMarkedUp((srv, _be, shutdownBackups) => pool.markedUp(srv, shutdownBackups));
+    checker.setQueueProbe((be) => be.counters.queueCur);
+  }
   checks.start();
   return {
     frontends: rt.frontends,

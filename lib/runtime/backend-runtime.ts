@@ -23,6 +23,12 @@ export interface ServerTarget {
   readonly sendProxy: 'v1' | 'v2' | null;
 }
 
+/** A session holding a connection slot on a server, as the health-check hooks reach it. */
+export interface ServerSession {
+  /** `on-marked-down shutdown-sessions`: close both sides now, termination state 'D' */
+  kill(): void;
+}
+
 /** Timeouts in ms; 0 = unset (infinite), as HAProxy. */
 export interface BackendTimeouts {
   readonly connect: number;
@@ -55,6 +61,14 @@ export class BackendRuntime {
   readonly needsSrc: boolean;
   /** streams assigned to this backend now (%bc), queued ones included */
   beconn = 0;
+  /** `option persist`: a cookie keeps its server even when DOWN, so queued requests stay */
+  readonly persist: boolean;
+  /**
+   * Live sessions per server, kept only when a server may have to close them
+   * (`on-marked-down shutdown-sessions`, `on-marked-up shutdown-backup-sessions`); else null
+   * and sessions never register.
+   */
+  readonly live: Map<Server, Set<ServerSession>> | null;
   readonly rate = new RateCounter();
 
   constructor(px: ProxyConfig, id: number) {
@@ -88,6 +102,49 @@ export class BackendRuntime {
     this.rrKind = RR_KIND.has(algo);
     this.queueFirst = QUEUE_FIRST.has(algo);
     this.needsSrc = algo === 'source';
+    this.persist = px.options.persist;
+    this.live = px.servers.some((sc) => sc.onMarkedDown !== undefined || sc.onMarkedUp !== undefined) ? new Map() : null;
+  }
+
+  attach(srv: Server, s: ServerSession): void {
+    const live = this.live;
+    if (live === null) return;
+    let set = live.get(srv);
+    if (set === undefined) live.set(srv, (set = new Set()));
+    set.add(s);
+  }
+
+  detach(srv: Server, s: ServerSession): void {
+    this.live?.get(srv)?.delete(s);
+  }
+
+  /**
+   * A health check took `srv` DOWN. With `shutdown`, its live sessions are closed. Its queued
+   * requests go back to balancing when `option redispatch` is set without `option persist`
+   * (HAProxy's pendconn_redistribute); returns how many did, for the "N requeued" message.
+   */
+  markedDown(srv: Server, shutdown: boolean): number {
+    if (shutdown) this.killAll(srv);
+    if (this.redispatch === null || this.persist) return 0;
+    return this.queues.redistribute(srv);
+  }
+
+  /**
+   * `srv` came UP: it takes what waits in the backend queue (pendconn_grab_from_px); with
+   * `shutdownBackups` the backup servers' sessions are closed. Returns how many it took.
+   */
+  markedUp(srv: Server, shutdownBackups: boolean): number {
+    if (shutdownBackups && !srv.backup) for (const s of this.be.servers) if (s.backup) this.killAll(s);
+    if (!srv.usable || (srv.backup && this.be.lb.srvAct > 0)) return 0;
+    const before = this.queues.backend.length;
+    this.queues.process(srv);
+    return before - this.queues.backend.length;
+  }
+
+  private killAll(srv: Server): void {
+    const set = this.live?.get(srv);
+    if (set === undefined) return;
+    for (const s of [...set]) s.kill();
   }
 }
 

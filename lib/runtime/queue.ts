@@ -16,6 +16,8 @@ export interface PendNode {
   pendSeq: number;
   /** called when a slot on `srv` was reserved for this node (be.takeConn already done) */
   dequeued(srv: Server): void;
+  /** its server went DOWN while it waited there: choose again (it already left the queue) */
+  requeued(): void;
 }
 
 export class PendList {
@@ -79,6 +81,22 @@ export class BackendQueues {
     list.remove(n);
     if (list === this.backend) this.be.counters.queueCur = list.length;
     else if (srv !== null) srv.queueLength = list.length;
+  }
+
+  /**
+   * `srv` went DOWN: everything waiting on it goes back to balancing, oldest first. Returns
+   * how many.
+   */
+  redistribute(srv: Server): number {
+    const own = this.perServer.get(srv);
+    if (own === undefined) return 0;
+    const moved: PendNode[] = [];
+    for (let n = own.head; n !== null; n = own.head) {
+      this.remove(n, srv);
+      moved.push(n);
+    }
+    for (const n of moved) n.requeued();
+    return moved.length;
   }
 
   /**

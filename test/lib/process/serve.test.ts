@@ -197,6 +197,86 @@ t.test('health checks take a dead server out of the rotation and log it', async 
   t.same([...seen], ['a'], 'every connection reached the live server');
 });
 
+/** A TCP server that greets every connection with its name and keeps it open. */
+async function holding(name: string): Promise<{ port: number; server: Server }> {
+  const server = createServer((s) => { s.write(`${name}\n`); s.on('error', () => undefined); s.on('end', () => s.end()); });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { port: (server.address() as AddressInfo).port, server };
+}
+
+/** A check target we can take down: a listener that only accepts. */
+async function checkPort(): Promise<{ port: number; server: Server }> {
+  const server = createServer((s) => { s.on('error', () => undefined); s.destroy(); });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { port: (server.address() as AddressInfo).port, server };
+}
+
+/** A client connection through the proxy that waits for its first line. */
+function open(port: number): Promise<{ sock: ReturnType<typeof connect>; first: Promise<string>; closed: Promise<void> }> {
+  return new Promise((resolve) => {
+    const sock = connect(port, '127.0.0.1', () => {
+      const first = new Promise<string>((r) => sock.once('data', (d) => r(d.toString().trim())));
+      const closed = new Promise<void>((r) => sock.once('close', () => r()));
+      sock.on('error', () => undefined);
+      resolve({ sock, first, closed });
+    });
+  });
+}
+
+function until(p: Proc, what: RegExp): Promise<void> {
+  return new Promise((r) => { const i = setInterval(() => { if (what.test(p.err)) { clearInterval(i); r(); } }, 10); });
+}
+
+t.test('on-marked-down shutdown-sessions: a server going DOWN closes its live sessions (termination DD)', async (t) => {
+  const a = await holding('a');
+  const chk = await checkPort();
+  t.teardown(() => { a.server.close(); chk.server.close(); });
+  const port = await freePort();
+  const p = start('-f', cfgFile(tcpCfg(port, [`server a 127.0.0.1:${a.port} check port ${chk.port} inter 100 fall 1 rise 1 on-marked-down shutdown-sessions`])));
+  t.teardown(() => p.child.kill('SIGTERM'));
+  await untilListening(port);
+  const c = await open(port);
+  t.equal(await c.first, 'a');
+  chk.server.close();
+  await until(p, /Server be\/a is DOWN/);
+  await c.closed;
+  t.pass('the client connection was closed when its server went DOWN');
+  t.match(p.err, /Server be\/a is DOWN, reason: Layer4 connection problem, info: "Connection refused", check duration: \d+ms\. 0 active and 0 backup servers left\. 1 sessions active, 0 requeued, 0 remaining in queue\./);
+  await new Promise<void>((r) => { const i = setInterval(() => { if (/ fe be\/a .* DD /.test(p.out)) { clearInterval(i); r(); } }, 10); });
+  t.match(p.out, / fe be\/a \d+\/\d+\/\d+ \d+ DD /, 'the tcplog line says D: killed because the server went down');
+});
+
+t.test('a server going DOWN sends the requests queued on it back to balancing with option redispatch (N requeued)', async (t) => {
+  const x = await holding('x');
+  const y = await holding('y');
+  const cx = await checkPort();
+  const cy = await checkPort();
+  t.teardown(() => { x.server.close(); y.server.close(); cx.server.close(); cy.server.close(); });
+  const port = await freePort();
+  // source hashing sends every connection from 127.0.0.1 to the same server, which holds one
+  const p = start('-f', cfgFile(tcpCfg(port, [
+    `server x 127.0.0.1:${x.port} check port ${cx.port} inter 100 fall 1 rise 1 maxconn 1`,
+    `server y 127.0.0.1:${y.port} check port ${cy.port} inter 100 fall 1 rise 1 maxconn 1`,
+  ], '    balance source\n    option redispatch\n    timeout queue 10s\n')));
+  t.teardown(() => p.child.kill('SIGTERM'));
+  await untilListening(port);
+  const first = await open(port);
+  const holder = await first.first;
+  t.ok(holder === 'x' || holder === 'y');
+  const queued = await open(port);
+  let answered = '';
+  void queued.first.then((v) => { answered = v; });
+  // the second connection waits in the holder's queue until the holder goes DOWN
+  await new Promise((r) => setTimeout(r, 300));
+  t.equal(answered, '', 'queued behind the first connection');
+  (holder === 'x' ? cx : cy).server.close();
+  t.equal(await queued.first, holder === 'x' ? 'y' : 'x', 'the queued connection went to the other server');
+  await until(p, /is DOWN/);
+  t.match(p.err, new RegExp(`Server be/${holder} is DOWN, .* 1 sessions active, 1 requeued, 0 remaining in queue\\.`));
+  first.sock.destroy();
+  queued.sock.destroy();
+});
+
 t.test('bind unix@/path with mode, and fd@N inherited from the parent, both serve', async (t) => {
   const a = await named('a');
   t.teardown(() => a.server.close());

@@ -76,6 +76,9 @@ async function bindWithHandover(targets: ListenTarget[], opts: ServeOptions, onC
   throw last;
 }
 
+const LATE_IGNORED: readonly NodeJS.Signals[] = ['SIGUSR1', 'SIGUSR2', 'SIGTTOU', 'SIGTTIN', 'SIGHUP'];
+function ignoreLate(): void {}
+
 export async function serve(opts: ServeOptions, io: CliIo, makeRuntime: RuntimeFactory): Promise<number> {
   const res = await loadConfig(opts.files, { relaxedDns: opts.relaxedDns });
   // the same diagnostics as -c: a config that -c rejects never starts
@@ -170,7 +173,12 @@ export async function serve(opts: ServeOptions, io: CliIo, makeRuntime: RuntimeF
   for (const [sig, h] of handlers) process.on(sig, h);
   // signals that came while loading (a fast `kill -USR1` after start) are handled now
   for (const sig of takeEarlySignals()) handlers.find(([s]) => s === sig)?.[1]();
-  void done.then(() => { for (const [sig, h] of handlers) process.off(sig, h); });
+  // Once done, the process is about to exit: a late signal must not kill it on the way (with no
+  // listener, SIGUSR1/SIGTTOU fall back to their default actions), so they are ignored.
+  void done.then(() => {
+    for (const [sig, h] of handlers) process.off(sig, h);
+    for (const sig of LATE_IGNORED) if (process.listenerCount(sig) === 0) process.once(sig, ignoreLate);
+  });
 
   const serving: Serving = { listeners, runtime, done, softStop, hardStop };
   opts.onReady?.(serving);

@@ -56,10 +56,10 @@ function cfgFile(text: string): string {
   return f;
 }
 
-interface Proc { child: ChildProcess; out: string; err: string; exit: Promise<number | null> }
+interface Proc { child: ChildProcess; out: string; err: string; exit: Promise<number | string | null> }
 function start(...args: string[]): Proc {
   const child = spawn(process.execPath, [cliPath, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const p: Proc = { child, out: '', err: '', exit: new Promise((r) => child.on('exit', (c) => r(c))) };
+  const p: Proc = { child, out: '', err: '', exit: new Promise((r) => child.on('exit', (c, sig) => r(c ?? sig))) };
   child.stdout?.on('data', (d: Buffer) => { p.out += d.toString(); });
   child.stderr?.on('data', (d: Buffer) => { p.err += d.toString(); });
   return p;

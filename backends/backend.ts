@@ -45,6 +45,13 @@ export class BackendCounters {
   /** sessions queued now and at most (server queues excluded): stats `qcur` / `qmax` */
   queueCur = 0;
   maxQueue = 0;
+  /** HTTP: requests / responses by class 1xx..5xx then other: stats `req_tot`, `hrsp_*` */
+  reqTot = 0;
+  readonly hrsp = [0, 0, 0, 0, 0, 0];
+  /** HTTP: responses refused (bad or incomplete) / aborted transfers: `eresp`, `cli_abrt`, `srv_abrt` */
+  failedResp = 0;
+  cliAborts = 0;
+  srvAborts = 0;
 }
 
 /** Told about every operational or admin change, for logs ("Server be/s1 is DOWN ..."). */

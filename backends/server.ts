@@ -72,6 +72,10 @@ export class ServerCounters {
   maxQueue = 0;
   /** transitions to DOWN: stats `chkdown` */
   downTrans = 0;
+  /** HTTP responses by class 1xx..5xx then other (stats `hrsp_*`), aborted transfers */
+  readonly hrsp = [0, 0, 0, 0, 0, 0];
+  cliAborts = 0;
+  srvAborts = 0;
   /** unix time (seconds) of the last session: for stats `lastsess` */
   lastSess = 0;
 }

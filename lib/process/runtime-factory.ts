@@ -4,11 +4,12 @@ import type { HalyardConfig, ProxyConfig } from '../config/model.js';
 import { LogSystem } from '../log/index.js';
 import { buildRuntime } from '../runtime/runtime.js';
 import { createHealthChecks } from '../../backends/health/index.js';
+import { httpFrontendFactory } from '../../frontends/http/index.js';
 import type { ServeRuntime } from './types.js';
 
 export function makeServeRuntime(cfg: HalyardConfig, quiet: boolean): ServeRuntime {
   const logs = new LogSystem(cfg.global, { pid: process.pid, quiet });
-  const rt = buildRuntime(cfg, { logger: (px) => logs.forProxy(px) });
+  const rt = buildRuntime(cfg, { logger: (px) => logs.forProxy(px), frontends: { http: httpFrontendFactory } });
   const pxByName = new Map<string, ProxyConfig>();
   for (const px of cfg.proxies) if (px.kind === 'backend' || px.kind === 'listen') pxByName.set(px.name, px);
   // Health checks run here, once, beside the listeners (DESIGN.md: in the master, never in workers);

@@ -71,7 +71,7 @@ export class BackendRuntime {
   readonly live: Map<Server, Set<ServerSession>> | null;
   readonly rate = new RateCounter();
 
-  constructor(px: ProxyConfig, id: number) {
+  constructor(readonly px: ProxyConfig, id: number) {
     this.name = px.name;
     this.mode = px.mode;
     const algo = toAlgo(px);

@@ -26,6 +26,12 @@ export class FrontendCounters {
   failedConns = 0;
   /** connections accepted while at a limit and held until a slot freed */
   held = 0;
+  /** HTTP: requests received (`req_tot`), responses by class 1xx..5xx then other (`hrsp_*`),
+   *  invalid requests (`ereq`), requests denied by rules (`dreq`) */
+  reqTot = 0;
+  readonly hrsp = [0, 0, 0, 0, 0, 0];
+  badReqs = 0;
+  deniedReqs = 0;
   /** sessions per second: stats rate, rate_max */
   readonly rate = new RateCounter();
 }

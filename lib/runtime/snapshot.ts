@@ -22,6 +22,11 @@ export interface FrontendStats {
   readonly rate: number;
   readonly rate_max: number;
   readonly status: 'OPEN' | 'PAUSED' | 'STOP';
+  /** HTTP requests, responses per class (1xx..5xx, other), invalid and denied requests */
+  readonly req_tot: number;
+  readonly hrsp: readonly number[];
+  readonly ereq: number;
+  readonly dreq: number;
 }
 
 export interface ServerStats {
@@ -43,6 +48,10 @@ export interface ServerStats {
   readonly weight: number;
   readonly backup: boolean;
   readonly status: string;
+  readonly hrsp: readonly number[];
+  readonly eresp: number;
+  readonly cli_abrt: number;
+  readonly srv_abrt: number;
 }
 
 export interface BackendStats {
@@ -63,6 +72,11 @@ export interface BackendStats {
   readonly rate_max: number;
   readonly act: number;
   readonly bck: number;
+  readonly req_tot: number;
+  readonly hrsp: readonly number[];
+  readonly eresp: number;
+  readonly cli_abrt: number;
+  readonly srv_abrt: number;
   readonly servers: readonly ServerStats[];
 }
 
@@ -84,6 +98,7 @@ export function snapshotOf(rt: Runtime): RuntimeSnapshot {
       pxname: f.name, iid: f.id, mode: f.mode, scur: c.cur, smax: c.max, slim: f.maxconn, stot: c.total,
       bin: c.bytesIn, bout: c.bytesOut, econ: c.failedConns, held: c.held,
       rate: c.rate.read(now), rate_max: c.rate.max, status: f.paused ? 'PAUSED' : 'OPEN',
+      req_tot: c.reqTot, hrsp: [...c.hrsp], ereq: c.badReqs, dreq: c.deniedReqs,
     };
   });
   const backends: BackendStats[] = [];
@@ -95,12 +110,14 @@ export function snapshotOf(rt: Runtime): RuntimeSnapshot {
       bin: c.bytesIn, bout: c.bytesOut, econ: c.failedConns, wretr: c.retries, wredis: c.redispatches,
       qcur: c.queueCur, qmax: c.maxQueue, rate: b.rate.read(now), rate_max: b.rate.max,
       act: be.lb.srvAct, bck: be.lb.srvBck,
+      req_tot: c.reqTot, hrsp: [...c.hrsp], eresp: c.failedResp, cli_abrt: c.cliAborts, srv_abrt: c.srvAborts,
       servers: be.servers.map((s) => ({
         svname: s.name, sid: s.puid, scur: s.served, smax: s.counters.maxSess, slim: s.maxconn,
         stot: s.counters.cumSess, lbtot: s.counters.lbtot, bin: s.counters.bytesIn, bout: s.counters.bytesOut,
         econ: s.counters.failedConns, wretr: s.counters.retries, wredis: s.counters.redispatches,
         qcur: s.queueLength, qmax: s.counters.maxQueue, qlimit: s.maxqueue, weight: s.uweight, backup: s.backup,
         status: s.inMaint ? 'MAINT' : s.isUp ? 'UP' : 'DOWN',
+        hrsp: [...s.counters.hrsp], eresp: s.counters.failedResp, cli_abrt: s.counters.cliAborts, srv_abrt: s.counters.srvAborts,
       })),
     });
   }

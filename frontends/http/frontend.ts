@@ -1,0 +1,129 @@
+/**
+ * The HTTP-mode frontend (HAProxy `mode http`): one HttpSession per client connection, several
+ * transactions per session (keep-alive), each routed on its own. Everything a transaction needs
+ * from the configuration is compiled here once: timeouts, connection mode, X-Forwarded-For,
+ * error pages, rules and routing (per frontend and per backend).
+ */
+import type { Socket } from 'node:net';
+import type { BindConfig, ProxyConfig } from '../../lib/config/model.js';
+import { ERROR_PAGES } from '../../lib/http1/index.js';
+import type { SessionLogger } from '../../lib/log/record.js';
+import type { BackendRuntime } from '../../lib/runtime/backend-runtime.js';
+import { FrontendBase, type GlobalLimit } from '../../lib/runtime/frontend.js';
+import type { ProxyRules, Router } from './hooks.js';
+import { HttpSession } from './session.js';
+
+import { MODE_CLO, MODE_KAL, MODE_SCL, type ConnMode } from './hooks.js';
+
+export { MODE_CLO, MODE_KAL, MODE_SCL, type ConnMode } from './hooks.js';
+
+export function connMode(px: ProxyConfig): ConnMode {
+  const m = px.options.httpConnMode;
+  return m === 'close' ? MODE_CLO : m === 'server-close' ? MODE_SCL : MODE_KAL;
+}
+
+/** X-Forwarded-For as configured on one side (`option forwardfor`). */
+export interface ForwardFor {
+  readonly header: string;
+  readonly ifNone: boolean;
+  /** `except <net>`: no header for these sources */
+  readonly except: ((ip: string) => boolean) | null;
+}
+
+/** What a transaction needs of the backend it was routed to. */
+export interface BackendHttp {
+  readonly brt: BackendRuntime;
+  readonly rules: ProxyRules;
+  readonly mode: ConnMode;
+  readonly forwardfor: ForwardFor | null;
+  /** the backend's error pages (errorfile), used once it was chosen */
+  readonly errorPage: (status: number) => Buffer;
+  /** cookie persistence, when the backend has a `cookie` line */
+  readonly persistence: Persistence | null;
+}
+
+/** Cookie persistence as the engine calls it (backends/persistence). */
+export interface Persistence {
+  request(s: HttpSession): import('../../backends/server.js').Server | null;
+  response(s: HttpSession): void;
+}
+
+export interface HttpFrontendConfig {
+  readonly px: ProxyConfig;
+  readonly id: number;
+  readonly binds: readonly BindConfig[];
+  readonly maxconn: number;
+  readonly logger: SessionLogger;
+  readonly router: Router;
+  readonly rules: ProxyRules;
+  readonly backendOf: (brt: BackendRuntime) => BackendHttp;
+  readonly forwardfor: ForwardFor | null;
+  readonly errorPage: (status: number) => Buffer;
+}
+
+export class HttpFrontend extends FrontendBase {
+  readonly px: ProxyConfig;
+  readonly logger: SessionLogger;
+  readonly router: Router;
+  readonly rules: ProxyRules;
+  readonly backendOf: (brt: BackendRuntime) => BackendHttp;
+  readonly forwardfor: ForwardFor | null;
+  readonly errorPage: (status: number) => Buffer;
+  readonly connMode: ConnMode;
+  /** ms, 0 = none */
+  readonly timeoutClient: number;
+  readonly timeoutHttpRequest: number;
+  readonly timeoutKeepAlive: number;
+  readonly timeoutTunnel: number;
+  readonly sessions = new Set<HttpSession>();
+
+  constructor(cfg: HttpFrontendConfig, global: GlobalLimit) {
+    super(cfg.px.name, cfg.id, 'http', cfg.binds, cfg.maxconn, global);
+    this.px = cfg.px;
+    this.logger = cfg.logger;
+    this.router = cfg.router;
+    this.rules = cfg.rules;
+    this.backendOf = cfg.backendOf;
+    this.forwardfor = cfg.forwardfor;
+    this.errorPage = cfg.errorPage;
+    this.connMode = connMode(cfg.px);
+    const t = cfg.px.timeouts;
+    this.timeoutClient = t.client ?? 0;
+    // HAProxy: http-request falls back to client; http-keep-alive to http-request
+    this.timeoutHttpRequest = t['http-request'] ?? this.timeoutClient;
+    this.timeoutKeepAlive = t['http-keep-alive'] ?? this.timeoutHttpRequest;
+    this.timeoutTunnel = t.tunnel ?? 0;
+  }
+
+  override accept(socket: Socket): void {
+    socket.allowHalfOpen = true;
+    if (this.logger.logsAccept) {
+      this.logger.accept(socket.remoteAddress ?? '', socket.remotePort ?? 0, socket.localAddress ?? '', socket.localPort ?? 0);
+    }
+    super.accept(socket);
+  }
+
+  protected start(socket: Socket): void {
+    const s = new HttpSession(this, socket);
+    this.sessions.add(s);
+    s.start();
+  }
+
+  /** Soft stop: idle keep-alive connections close now, busy ones after their response. */
+  override stopAccepting(): void {
+    super.stopAccepting();
+    for (const s of this.sessions) s.closeIfIdle();
+  }
+
+  sessionEnded(s: HttpSession): void {
+    this.sessions.delete(s);
+    this.ended();
+  }
+}
+
+/** The built-in page for `status`, or the `errorfile` that replaces it. */
+export function errorPages(px: ProxyConfig | null): (status: number) => Buffer {
+  const own = new Map<number, Buffer>();
+  if (px !== null) for (const [code, ef] of Object.entries(px.errorfiles)) own.set(Number(code), Buffer.from(ef.raw, 'latin1'));
+  return (status) => own.get(status) ?? ERROR_PAGES[status] ?? (ERROR_PAGES[500] as Buffer);
+}

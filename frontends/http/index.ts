@@ -1,0 +1,92 @@
+/**
+ * Builds HTTP frontends for the runtime (lib/runtime's FrontendFactory for `mode http`):
+ * routing, rules, error pages and per-backend settings, compiled once from the configuration.
+ */
+import { BlockList, isIPv4, isIPv6 } from 'node:net';
+import type { ProxyConfig } from '../../lib/config/model.js';
+import { HalyardError } from '../../lib/errors.js';
+import { compileProxyRules, compileRouting } from '../../lib/http/rules.js';
+import type { BackendRuntime } from '../../lib/runtime/backend-runtime.js';
+import type { Frontend } from '../../lib/runtime/frontend.js';
+import type { FrontendContext } from '../../lib/runtime/runtime.js';
+import { cookiePersistence } from '../../backends/persistence/cookie.js';
+import { HttpFrontend, connMode, errorPages, type BackendHttp, type ForwardFor } from './frontend.js';
+
+export { HttpFrontend } from './frontend.js';
+
+export function httpFrontendFactory(ctx: FrontendContext): Frontend {
+  const px = ctx.px;
+  const env = { px, backend: ctx.backend, errorPage: errorPages(px) };
+  const router = compileRouting(px, env, ctx.own);
+  const rules = compileProxyRules(px, env);
+  const perBackend = new Map<BackendRuntime, BackendHttp>();
+  const backendOf = (brt: BackendRuntime): BackendHttp => {
+    let bh = perBackend.get(brt);
+    if (bh === undefined) {
+      bh = buildBackendHttp(brt, px);
+      perBackend.set(brt, bh);
+    }
+    return bh;
+  };
+  // Compile every backend this frontend can reach now, so configuration errors stop start-up.
+  for (const ub of px.useBackends) if (!ub.dynamic) { const b = ctx.backend(ub.name); if (b !== undefined) backendOf(b); }
+  if (px.defaultBackend !== undefined) { const b = ctx.backend(px.defaultBackend.name); if (b !== undefined) backendOf(b); }
+  if (ctx.own !== null) backendOf(ctx.own);
+  return new HttpFrontend({
+    px, id: ctx.id, binds: px.binds,
+    maxconn: px.maxconn > 0 ? px.maxconn : ctx.global.max,
+    logger: ctx.logger, router, rules, backendOf,
+    forwardfor: forwardFor(px), errorPage: env.errorPage,
+  }, ctx.global);
+}
+
+/** Per-backend settings, built once per (frontend, backend) pair. */
+const backendCache = new WeakMap<BackendRuntime, BackendHttp>();
+
+function buildBackendHttp(brt: BackendRuntime, fe: ProxyConfig): BackendHttp {
+  const cached = backendCache.get(brt);
+  if (cached !== undefined) return cached;
+  const px = brt.px;
+  if (px.mode !== 'http') {
+    throw new HalyardError('HLY_CFG_UNSUPPORTED', `${px.loc.file}:${px.loc.line} : HTTP frontend '${fe.name}' using TCP backend '${px.name}' is not supported by Halyard.`);
+  }
+  const errorPage = errorPages(px);
+  const bh: BackendHttp = {
+    brt,
+    // a listen section's rules run once, as the frontend's
+    rules: px === fe ? { request: () => null, response: () => null, empty: true } : compileProxyRules(px, { px, backend: () => undefined, errorPage }),
+    mode: connMode(px),
+    forwardfor: forwardFor(px),
+    errorPage,
+    persistence: px.cookie !== undefined ? cookiePersistence(px, brt) : null,
+  };
+  backendCache.set(brt, bh);
+  return bh;
+}
+
+function forwardFor(px: ProxyConfig): ForwardFor | null {
+  const f = px.options.forwardfor;
+  if (f === undefined) return null;
+  let except: ((ip: string) => boolean) | null = null;
+  if (f.except !== undefined) {
+    const list = new BlockList();
+    const [addr = '', bits] = f.except.split('/');
+    const v6 = isIPv6(addr);
+    if (!isIPv4(addr) && !v6) {
+      throw new HalyardError('HLY_CFG_UNSUPPORTED', `${px.loc.file}:${px.loc.line} : 'option forwardfor except ${f.except}' in '${px.name}': the network must be an IP address or CIDR.`);
+    }
+    const type = v6 ? 'ipv6' : 'ipv4';
+    if (bits === undefined) list.addAddress(addr, type);
+    else if (/^\d+$/.test(bits)) list.addSubnet(addr, Number(bits), type);
+    else list.addSubnet(addr, maskBits(bits), type);
+    except = (ip) => list.check(ip, isIPv4(ip) ? 'ipv4' : 'ipv6');
+  }
+  return { header: f.header.toLowerCase(), ifNone: f.ifNone, except };
+}
+
+/** A dotted netmask (255.255.0.0) as a prefix length. */
+function maskBits(mask: string): number {
+  let n = 0;
+  for (const part of mask.split('.')) n += (Number(part) >>> 0).toString(2).split('').filter((c) => c === '1').length;
+  return n;
+}

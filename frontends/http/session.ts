@@ -1,0 +1,1135 @@
+/**
+ * One client connection of an HTTP frontend: a small state machine that runs one transaction at
+ * a time (DESIGN.md):
+ *
+ *   HEAD  read a request head (timeout http-request; http-keep-alive between requests)
+ *   WAIT  rules, routing, server choice, queue, connect or reuse an idle connection
+ *   XFER  request head sent; request body relayed by its framing while the response is read;
+ *         response head checked and forwarded, response body relayed by its framing
+ *   TUNNEL after a 101 or a CONNECT: bytes both ways until one side closes
+ *   CLOSING the last response is out, the client connection is being closed
+ *
+ * Bytes are relayed, never re-framed: only the heads are rebuilt (encode.ts). Backpressure: the
+ * reading side pauses when the writing side's buffer is full, until its 'drain'. The client
+ * socket is paused whenever the engine is not ready for its bytes, so a pipelined request waits
+ * in the kernel (and in `pending`) until the response before it is complete.
+ */
+import type { Socket } from 'node:net';
+import { addrBytes } from '../../backends/balance/addr.js';
+import type { ByteSlice, PickContext } from '../../backends/balance/types.js';
+import { SrvState, type Server } from '../../backends/server.js';
+import {
+  CONN_CLOSE, CONN_KEEPALIVE, NEED_MORE, RequestHead, TOO_LARGE, parseRequestHead, parseResponseHead, responseContext,
+  BodyFramer, HeadReader, ERR_400, ERR_408,
+} from '../../lib/http1/index.js';
+import { HttpTxn } from '../../lib/http/txn.js';
+import type { HttpRecord } from '../../lib/log/record.js';
+import type { BackendRuntime, ServerSession } from '../../lib/runtime/backend-runtime.js';
+import { plainIp } from '../../lib/runtime/l4cond.js';
+import type { PendList, PendNode } from '../../lib/runtime/queue.js';
+import { encodeHead, reasonOf } from './encode.js';
+import type { BackendHttp, HttpFrontend } from './frontend.js';
+import { MODE_CLO, MODE_KAL, type Reply } from './hooks.js';
+import { IdlePools, ServerConn, type ConnOwner } from './server-conn.js';
+
+const HEAD = 0;
+const WAIT = 1;
+const XFER = 2;
+const TUNNEL = 3;
+const CLOSING = 4;
+const DONE = 5;
+
+/** %ts second letter per phase: R request, Q queue, C connect, H headers, D data. */
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
+
+// One PickContext for every pick (picks are synchronous): filled right before each.
+const v4 = new Uint8Array(4);
+const v6 = new Uint8Array(16);
+const uriSlice: ByteSlice = { buf: new Uint8Array(0), start: 0, end: 0 };
+let pickSession: HttpSession | null = null;
+const pickCtx: PickContext = {
+  src: null,
+  uri: null,
+  findHeader(name: string, out: ByteSlice): boolean {
+    const s = pickSession;
+    if (s === null) return false;
+    const v = s.txn.reqHeaderLines(name)[0];
+    if (v === undefined) return false;
+    const b = Buffer.from(v, 'latin1');
+    out.buf = b;
+    out.start = 0;
+    out.end = b.length;
+    return true;
+  },
+};
+
+export class HttpSession implements PendNode, ServerSession, ConnOwner {
+  pendPrev: PendNode | null = null;
+  pendNext: PendNode | null = null;
+  pendList: PendList | null = null;
+  pendSeq = 0;
+
+  readonly client: Socket;
+  readonly reader = new HeadReader();
+  readonly req = new RequestHead();
+  readonly reqBody = new BodyFramer();
+  readonly txn: HttpTxn;
+  phase = HEAD;
+  /** client bytes read but not consumed yet (body start, or the next pipelined request) */
+  pending: Buffer | null = null;
+  /** no request seen yet on this connection (http-reuse safe: its own server connection) */
+  first = true;
+  /** the client connection closes after the current response */
+  closeClient = false;
+  clientEnded = false;
+  clientClosed = false;
+  private finished = false;
+
+  // --- the current transaction ---
+  bh: BackendHttp | null = null;
+  brt: BackendRuntime | null = null;
+  srv: Server | null = null;
+  slot: Server | null = null;
+  queuedOn: Server | null = null;
+  sc: ServerConn | null = null;
+  retries = 0;
+  redispatched = false;
+  timer: NodeJS.Timeout | null = null;
+  /** the request head as sent, for a transparent retry on a reused connection */
+  sentHead: Buffer | null = null;
+  reqDone = false;
+  resStarted = false;
+  /** the server connection may go back to the idle pool after this response */
+  keepServer = false;
+  /** the client is waiting on `drain` (its socket buffer is full) */
+  clientBlocked = false;
+  srvQueue = 0;
+  beQueue = 0;
+  termCause = '-';
+  termPhase = '-';
+  status = 0;
+  bytesOut = 0;
+  bytesIn = 0;
+  // timings (ms since the epoch; -1 = not reached)
+  readonly acceptMs = Date.now();
+  idleFromMs = this.acceptMs;
+  reqStartMs = -1;
+  headMs = -1;
+  assignedMs = -1;
+  connectedMs = -1;
+  respMs = -1;
+  private requestLine = '';
+  private cip = '';
+  private cport = 0;
+  private fip = '';
+  private fport = 0;
+
+  constructor(readonly fe: HttpFrontend, client: Socket) {
+    this.client = client;
+    this.cip = plainIp(client.remoteAddress);
+    this.cport = client.remotePort ?? 0;
+    this.fip = plainIp(client.localAddress);
+    this.fport = client.localPort ?? 0;
+    this.txn = new HttpTxn(this.req, { srcIp: this.cip, srcPort: this.cport, dstIp: this.fip, dstPort: this.fport });
+    this.txn.frontend = fe.name;
+  }
+
+  start(): void {
+    const c = this.client;
+    c.setNoDelay(true);
+    c.on('data', (d: Buffer) => this.onClientData(d));
+    c.on('end', () => this.onClientEnd());
+    c.on('error', () => this.onClientError());
+    c.on('close', () => this.onClientClose());
+    c.on('drain', () => this.onClientDrain());
+    c.on('timeout', () => this.onClientTimeout());
+    this.armHeadTimer(this.fe.timeoutHttpRequest);
+    c.resume();
+  }
+
+  // ------------------------------------------------------------------ client side
+
+  private onClientData(chunk: Buffer): void {
+    switch (this.phase) {
+      case HEAD:
+        this.onHeadBytes(chunk);
+        return;
+      case XFER:
+        if (!this.reqDone) {
+          this.forwardBody(chunk);
+          return;
+        }
+        break;
+      case TUNNEL: {
+        this.countIn(chunk.length);
+        const sc = this.sc;
+        if (sc !== null && !sc.sock.write(chunk)) this.client.pause();
+        return;
+      }
+      default:
+        break;
+    }
+    // not ready for these bytes (a pipelined request): keep them and stop reading
+    this.keep(chunk);
+    this.client.pause();
+  }
+
+  private keep(b: Buffer): void {
+    if (b.length === 0) return;
+    this.pending = this.pending === null ? b : Buffer.concat([this.pending, b]);
+  }
+
+  private onHeadBytes(chunk: Buffer): void {
+    if (this.reqStartMs < 0) {
+      this.reqStartMs = Date.now();
+      // the keep-alive wait is over: the head must now arrive within timeout http-request
+      if (!this.first) this.armHeadTimer(this.fe.timeoutHttpRequest);
+    }
+    const end = this.reader.push(chunk);
+    if (end === NEED_MORE) return;
+    this.clearTimer();
+    if (end === TOO_LARGE) {
+      this.badRequest(400);
+      return;
+    }
+    const st = parseRequestHead(this.reader.buffer, this.reader.start, end, this.req);
+    if (st !== 0) {
+      this.badRequest(st);
+      return;
+    }
+    const buf = this.reader.buffer;
+    this.pending = end < buf.length ? buf.subarray(end) : null;
+    this.client.pause();
+    this.headMs = Date.now();
+    this.phase = WAIT;
+    this.handleRequest();
+  }
+
+  /** The head could not be parsed: HAProxy's mux-level 400 (or 422), then close. */
+  private badRequest(status: number): void {
+    this.fe.counters.badReqs++;
+    this.fe.counters.reqTot++;
+    this.requestLine = '<BADREQ>';
+    this.setTerm('P', 'R');
+    const page = status === 400 ? ERR_400 : this.fe.errorPage(status);
+    this.closeClient = true;
+    this.sendLocal(status, page, true);
+  }
+
+  private onClientEnd(): void {
+    this.clientEnded = true;
+    if (this.phase === HEAD) {
+      if (this.reader.length > 0) {
+        // a partial head then FIN: HAProxy answers 400
+        this.clearTimer();
+        this.badRequest(400);
+      } else {
+        this.closeQuietly();
+      }
+      return;
+    }
+    if (this.phase === TUNNEL) {
+      const sc = this.sc;
+      if (sc !== null && !sc.sock.destroyed) sc.sock.end();
+      return;
+    }
+    if (this.phase === XFER && !this.reqDone) {
+      // the client left in the middle of its request body
+      this.clientAbort('D');
+      return;
+    }
+    // request complete: finish the response, then close (nothing more can come)
+    this.closeClient = true;
+  }
+
+  private onClientError(): void {
+    if (this.phase === DONE || this.phase === CLOSING) return;
+    if (this.phase === HEAD && this.reader.length === 0) return; // closed while idle
+    this.clientAbort(this.resStarted ? 'D' : this.phase === WAIT ? 'Q' : this.phase === XFER ? 'D' : 'R');
+  }
+
+  private onClientClose(): void {
+    this.clientClosed = true;
+    if (this.phase !== DONE && this.phase !== CLOSING && !(this.phase === HEAD && this.reader.length === 0)) {
+      this.clientAbort(this.phase === HEAD ? 'R' : 'D');
+    }
+    this.finish();
+  }
+
+  private onClientDrain(): void {
+    this.clientBlocked = false;
+    this.client.setTimeout(0);
+    const sc = this.sc;
+    if (sc !== null && (this.phase === XFER || this.phase === TUNNEL) && !sc.sock.destroyed) sc.sock.resume();
+  }
+
+  private onClientTimeout(): void {
+    // only armed while the client must read (response blocked) or send (request body)
+    this.setTerm('c', this.phase === XFER && !this.reqDone ? 'D' : 'D');
+    this.abortBoth();
+  }
+
+  /** Soft stop: an idle keep-alive connection closes now, a busy one after its response. */
+  closeIfIdle(): void {
+    if (this.phase === HEAD && this.reader.length === 0) this.closeQuietly();
+    else this.closeClient = true;
+  }
+
+  private closeQuietly(): void {
+    this.clearTimer();
+    this.phase = CLOSING;
+    this.client.end();
+    this.client.destroySoon();
+    if (this.clientClosed) this.finish();
+  }
+
+  private armHeadTimer(ms: number): void {
+    this.clearTimer();
+    if (ms > 0) this.timer = setTimeout(onHeadTimeout, ms, this);
+  }
+
+  headTimeout(): void {
+    this.timer = null;
+    if (this.phase !== HEAD) return;
+    if (this.reqStartMs < 0 && !this.first) {
+      // keep-alive timeout with nothing received: close silently
+      this.closeQuietly();
+      return;
+    }
+    this.fe.counters.badReqs++;
+    this.fe.counters.reqTot++;
+    this.requestLine = '<BADREQ>';
+    this.setTerm('c', 'R');
+    this.closeClient = true;
+    this.sendLocal(408, ERR_408, true);
+  }
+
+  // ------------------------------------------------------------------ request
+
+  private handleRequest(): void {
+    const fe = this.fe;
+    const txn = this.txn;
+    txn.reset(this.req);
+    fe.counters.reqTot++;
+    this.requestLine = `${this.req.method()} ${this.req.uri()} HTTP/1.${this.req.version === 10 ? '0' : '1'}`;
+    if (this.req.closeAfter || (this.req.connection & CONN_CLOSE) !== 0 || (this.req.version === 10 && (this.req.connection & CONN_KEEPALIVE) === 0)) {
+      this.closeClient = true;
+    }
+    if (fe.connMode === MODE_CLO) this.closeClient = true;
+    if (!fe.rules.empty) {
+      const r = fe.rules.request(txn);
+      if (r !== null) {
+        this.localReply(r);
+        return;
+      }
+    }
+    const brt = fe.router(txn);
+    if (brt === null) {
+      // no backend: HAProxy's 503, logged against the frontend
+      fe.counters.failedConns++;
+      this.setTerm('S', 'C');
+      this.sendLocal(503, fe.errorPage(503), false);
+      return;
+    }
+    const bh = fe.backendOf(brt);
+    this.bh = bh;
+    this.brt = brt;
+    txn.backend = brt.name;
+    brt.beconn++;
+    brt.rate.hit();
+    brt.be.counters.reqTot++;
+    if (bh.mode === MODE_CLO && brt.px !== fe.px) {
+      // httpclose on the backend only closes the server side (reference §8.2)
+    }
+    if (bh.brt.px !== fe.px && !bh.rules.empty) {
+      const r = bh.rules.request(txn);
+      if (r !== null) {
+        this.localReply(r);
+        return;
+      }
+    }
+    this.assign(null);
+  }
+
+  /** A rule answered (deny, return, redirect). */
+  private localReply(r: Reply): void {
+    if (r.status === 403 || r.term === 'PR') this.fe.counters.deniedReqs++;
+    this.setTerm(r.term?.[0] ?? 'L', r.term?.[1] ?? 'R');
+    this.sendLocal(r.status, r.bytes, r.close);
+  }
+
+  /**
+   * Sends a response the proxy made (error page, rule reply) as the whole answer to the current
+   * request, then ends the transaction. A request body that was not read forces a close.
+   */
+  private sendLocal(status: number, bytes: Buffer, close: boolean): void {
+    this.clearTimer();
+    if (close) this.closeClient = true;
+    if (this.phase === WAIT && this.req.framing !== 'none' && !this.reqDone) this.closeClient = true;
+    this.status = status;
+    this.phase = XFER;
+    this.reqDone = true;
+    let out = bytes;
+    if (this.closeClient && !close && this.req.version === 11) out = withConnectionClose(bytes);
+    this.writeClient(out);
+    this.txnDone();
+  }
+
+  // ------------------------------------------------------------------ server choice
+
+  /** Choose a server (HAProxy's assign_server_and_queue); `prev` is the server a redispatch leaves. */
+  assign(prev: Server | null): void {
+    const brt = this.brt as BackendRuntime;
+    const be = brt.be;
+    this.phase = WAIT;
+    let s: Server | null = null;
+    const pers = this.bh?.persistence ?? null;
+    if (prev === null && pers !== null) s = pers.request(this);
+    if (s === null) {
+      if (!be.hasUsableServer) {
+        be.counters.failedConns++;
+        this.fe.counters.failedConns++;
+        this.serverFail(503, 'S', 'C');
+        return;
+      }
+      if (prev === null && brt.queueFirst && be.counters.queueCur > 0) {
+        this.enqueue(null);
+        return;
+      }
+      if (brt.needsSrc) pickCtx.src = addrBytes(this.client.remoteAddress, v4, v6);
+      const u = this.req;
+      uriSlice.buf = u.buf;
+      uriSlice.start = u.uriStart;
+      uriSlice.end = u.uriEnd;
+      pickCtx.uri = this.txn.reqUri === null ? uriSlice : { buf: Buffer.from(this.txn.reqUri, 'latin1'), start: 0, end: Buffer.byteLength(this.txn.reqUri, 'latin1') };
+      pickSession = this;
+      s = be.pick(pickCtx, prev);
+      pickSession = null;
+      pickCtx.uri = null;
+      if (s === null) {
+        this.enqueue(null);
+        return;
+      }
+      if (prev !== null) {
+        if (s !== prev) {
+          this.redispatched = true;
+          prev.counters.redispatches++;
+          be.counters.redispatches++;
+        } else {
+          prev.counters.retries++;
+          be.counters.retries++;
+        }
+      }
+    }
+    this.srv = s;
+    this.txn.server = s.name;
+    if (s.maxconn > 0 && (s.queueLength > 0 || s.served >= s.dynamicMaxconn())) {
+      if (s.maxqueue > 0 && s.queueLength >= s.maxqueue) {
+        s.counters.failedConns++;
+        be.counters.failedConns++;
+        this.fe.counters.failedConns++;
+        this.serverFail(503, 'S', 'Q');
+        return;
+      }
+      this.enqueue(s);
+      return;
+    }
+    be.takeConn(s);
+    this.gotSlot(s);
+  }
+
+  private enqueue(srv: Server | null): void {
+    const brt = this.brt as BackendRuntime;
+    this.queuedOn = srv;
+    brt.queues.add(this, srv);
+    this.srvQueue = srv === null ? 0 : srv.queueLength;
+    this.beQueue = brt.be.counters.queueCur;
+    if (brt.timeouts.queue > 0 && this.timer === null) this.timer = setTimeout(onQueueTimeout, brt.timeouts.queue, this);
+  }
+
+  queueTimeout(): void {
+    this.timer = null;
+    if (this.phase !== WAIT || this.pendList === null) return;
+    (this.brt as BackendRuntime).queues.remove(this, this.queuedOn);
+    this.queuedOn = null;
+    this.fe.counters.failedConns++;
+    this.serverFail(503, 's', 'Q');
+  }
+
+  dequeued(srv: Server): void {
+    this.clearTimer();
+    this.queuedOn = null;
+    this.srv = srv;
+    this.txn.server = srv.name;
+    this.gotSlot(srv);
+  }
+
+  requeued(): void {
+    this.queuedOn = null;
+    this.assign(null);
+  }
+
+  kill(): void {
+    this.setTerm('D', this.resStarted ? 'D' : 'H');
+    this.abortBoth();
+  }
+
+  private gotSlot(srv: Server): void {
+    this.slot = srv;
+    (this.brt as BackendRuntime).attach(srv, this);
+    if (this.assignedMs < 0) this.assignedMs = Date.now();
+    // http-reuse safe: the first request of a connection never rides another client's connection
+    const idle = this.first ? null : IdlePools.take(srv);
+    if (idle !== null) {
+      idle.owner = this;
+      idle.reused = true;
+      this.sc = idle;
+      this.connectedMs = Date.now();
+      this.established(idle);
+      return;
+    }
+    this.connect();
+  }
+
+  private connect(): void {
+    const brt = this.brt as BackendRuntime;
+    const srv = this.srv as Server;
+    const t = brt.targets.get(srv);
+    if (t === undefined) throw new Error(`no target for server ${srv.name}`);
+    this.sc = ServerConn.open(t, srv, this.fport, this, brt.timeouts.connect);
+  }
+
+  onServerConnect(sc: ServerConn): void {
+    if (sc !== this.sc) return;
+    this.connectedMs = Date.now();
+    sc.reused = false;
+    this.established(sc);
+  }
+
+  /** A server connection is ready: send the head, then the body as it comes. */
+  private established(sc: ServerConn): void {
+    const brt = this.brt as BackendRuntime;
+    const bh = this.bh as BackendHttp;
+    sc.uses++;
+    sc.resetResponse();
+    sc.sock.setTimeout(brt.timeouts.server);
+    this.phase = XFER;
+    this.keepServer = this.fe.connMode === MODE_KAL && bh.mode === MODE_KAL && !this.req.closeAfter;
+    const head = this.encodeRequest(bh, this.keepServer);
+    this.sentHead = head;
+    this.writeServer(sc, head);
+    this.reqDone = this.reqBody.start(this.req);
+    if (this.req.framing === 'tunnel' || this.req.isConnect) this.reqDone = true;
+    this.client.setTimeout(this.fe.timeoutClient);
+    const p = this.pending;
+    if (!this.reqDone) {
+      this.pending = null;
+      if (p !== null) this.forwardBody(p);
+      if (!this.reqDone && !this.clientBlocked) this.client.resume();
+    } else {
+      this.client.setTimeout(0);
+    }
+  }
+
+  private encodeRequest(bh: BackendHttp, keepServer: boolean): Buffer {
+    const txn = this.txn;
+    const req = this.req;
+    let extra = '';
+    if (req.wantsUpgrade()) extra += 'connection: upgrade\r\n';
+    else if (!keepServer) extra += 'connection: close\r\n';
+    else if (req.version === 10) extra += 'connection: keep-alive\r\n';
+    const ff = xffHeader(this.fe.forwardfor, bh.forwardfor, this.cip, txn);
+    if (ff !== null) extra += ff;
+    const start = `${txn.method()} ${txn.uri()} HTTP/1.${req.version === 10 ? '0' : '1'}\r\n`;
+    return encodeHead(start, req, txn.reqHeaders, extra);
+  }
+
+  private forwardBody(buf: Buffer): void {
+    const n = this.reqBody.feed(buf, 0, buf.length);
+    if (n < 0) {
+      // broken chunked framing from the client
+      this.fe.counters.badReqs++;
+      this.setTerm('P', 'D');
+      if (!this.resStarted) {
+        this.dropServer();
+        this.closeClient = true;
+        this.releaseSlot();
+        this.sendLocal(400, ERR_400, true);
+      } else {
+        this.abortBoth();
+      }
+      return;
+    }
+    const sc = this.sc;
+    if (n > 0 && sc !== null) {
+      this.countIn(n);
+      if (!this.writeServer(sc, n === buf.length ? buf : buf.subarray(0, n))) this.client.pause();
+    }
+    if (this.reqBody.done) {
+      this.reqDone = true;
+      this.client.pause();
+      this.client.setTimeout(0);
+      if (n < buf.length) this.keep(buf.subarray(n));
+    }
+  }
+
+  private countIn(n: number): void {
+    this.bytesIn += n;
+    this.fe.counters.bytesIn += n;
+    const brt = this.brt;
+    if (brt !== null) brt.be.counters.bytesIn += n;
+    if (this.srv !== null) this.srv.counters.bytesIn += n;
+  }
+
+  private writeServer(sc: ServerConn, b: Buffer): boolean {
+    if (sc.sock.destroyed) return true;
+    return sc.sock.write(b);
+  }
+
+  onServerDrain(sc: ServerConn): void {
+    if (sc !== this.sc) return;
+    if ((this.phase === XFER && !this.reqDone) || this.phase === TUNNEL) this.client.resume();
+  }
+
+  // ------------------------------------------------------------------ response
+
+  onServerData(sc: ServerConn, chunk: Buffer): void {
+    if (sc !== this.sc) return;
+    if (this.phase === TUNNEL) {
+      this.writeClientData(chunk);
+      return;
+    }
+    if (!sc.headDone) {
+      this.onResponseHeadBytes(sc, chunk);
+      return;
+    }
+    this.forwardResponse(sc, chunk);
+  }
+
+  private onResponseHeadBytes(sc: ServerConn, chunk: Buffer): void {
+    const end = sc.reader.push(chunk);
+    if (end === NEED_MORE) return;
+    if (end === TOO_LARGE) {
+      this.badResponse(sc);
+      return;
+    }
+    const res = sc.res;
+    const st = parseResponseHead(sc.reader.buffer, sc.reader.start, end, res, responseContext(this.req));
+    if (st !== 0) {
+      this.badResponse(sc);
+      return;
+    }
+    const buf = sc.reader.buffer;
+    const rest = end < buf.length ? buf.subarray(end) : null;
+    if (res.interim) {
+      // 1xx: forwarded as is (100-continue), then the final head follows
+      this.writeClientData(encodeHead(`HTTP/1.1 ${res.status} ${res.reason()}\r\n`, res, null, ''));
+      sc.reader.reset();
+      if (rest !== null) this.onResponseHeadBytes(sc, rest);
+      return;
+    }
+    sc.headDone = true;
+    this.respMs = Date.now();
+    const txn = this.txn;
+    txn.res = res;
+    const bh = this.bh as BackendHttp;
+    bh.persistence?.response(this);
+    // http-response: backend rules first, then the frontend's
+    let r: Reply | null = null;
+    if (!bh.rules.empty) r = bh.rules.response(txn);
+    if (r === null && bh.brt.px !== this.fe.px && !this.fe.rules.empty) r = this.fe.rules.response(txn);
+    if (r !== null) {
+      this.dropServer();
+      this.releaseSlot();
+      this.setTerm(r.term?.[0] ?? 'P', r.term?.[1] ?? 'H');
+      this.sendLocal(r.status, r.bytes, r.close);
+      return;
+    }
+    const framing = res.framing;
+    if (framing === 'close') this.closeClient = true;
+    if ((res.connection & CONN_CLOSE) !== 0 || res.version === 10 && (res.connection & CONN_KEEPALIVE) === 0 || framing === 'close') {
+      this.keepServer = false;
+    }
+    if (!this.reqDone) {
+      // the server answered before the whole request arrived: nothing can follow on either side
+      this.closeClient = true;
+      this.keepServer = false;
+    }
+    const status = txn.status();
+    this.status = status;
+    let extra = '';
+    if (framing === 'tunnel') extra = 'connection: upgrade\r\n';
+    else if (this.closeClient) extra = 'connection: close\r\n';
+    else if (this.req.version === 10) extra = 'connection: keep-alive\r\n';
+    const reason = txn.resReason ?? (txn.resStatus !== 0 ? reasonOf(status) : res.reason());
+    const head = encodeHead(`HTTP/1.1 ${status} ${reason}\r\n`, res, txn.resHeaders, extra);
+    this.resStarted = true;
+    this.writeClientData(head);
+    if (framing === 'tunnel') {
+      this.enterTunnel(sc, rest);
+      return;
+    }
+    if (sc.body.start(res)) {
+      this.responseDone(sc, rest);
+      return;
+    }
+    if (rest !== null) this.forwardResponse(sc, rest);
+  }
+
+  private forwardResponse(sc: ServerConn, buf: Buffer): void {
+    const n = sc.body.feed(buf, 0, buf.length);
+    if (n < 0) {
+      // a broken chunked body from the server: the client's response is cut (SD)
+      this.countResp(sc.srv);
+      this.setTerm('S', 'D');
+      this.abortBoth();
+      return;
+    }
+    if (n > 0) this.writeClientData(n === buf.length ? buf : buf.subarray(0, n));
+    if (sc.body.done) this.responseDone(sc, n < buf.length ? buf.subarray(n) : null);
+  }
+
+  private writeClientData(b: Buffer): void {
+    const n = b.length;
+    this.bytesOut += n;
+    this.fe.counters.bytesOut += n;
+    const brt = this.brt;
+    if (brt !== null) brt.be.counters.bytesOut += n;
+    if (this.srv !== null) this.srv.counters.bytesOut += n;
+    if (this.client.destroyed) return;
+    if (!this.client.write(b)) {
+      this.clientBlocked = true;
+      this.client.setTimeout(this.fe.timeoutClient);
+      const sc = this.sc;
+      if (sc !== null) sc.sock.pause();
+    }
+  }
+
+  private writeClient(b: Buffer): void {
+    this.bytesOut += b.length;
+    this.fe.counters.bytesOut += b.length;
+    if (!this.client.destroyed) this.client.write(b);
+  }
+
+  /** The response is complete: log, give the server connection back or close it, next request. */
+  private responseDone(sc: ServerConn, extra: Buffer | null): void {
+    this.countResp(sc.srv);
+    if (extra !== null && extra.length > 0) this.keepServer = false; // bytes beyond the response
+    this.sc = null;
+    if (this.keepServer && this.reqDone && !sc.sock.destroyed) {
+      sc.sock.resume();
+      IdlePools.put(sc);
+    } else {
+      sc.destroy();
+    }
+    this.releaseSlot();
+    this.txnDone();
+  }
+
+  private countResp(srv: Server | null): void {
+    const k = this.status >= 100 && this.status < 600 ? Math.floor(this.status / 100) - 1 : 5;
+    const brt = this.brt;
+    if (brt !== null) brt.be.counters.hrsp[k]! += 1;
+    if (srv !== null) srv.counters.hrsp[k]! += 1;
+  }
+
+  private badResponse(sc: ServerConn): void {
+    const srv = sc.srv;
+    srv.counters.failedResp++;
+    (this.brt as BackendRuntime).be.counters.failedResp++;
+    this.status = 502;
+    this.countResp(srv);
+    this.setTerm('P', 'H');
+    this.dropServer();
+    this.releaseSlot();
+    this.sendLocal(502, (this.bh as BackendHttp).errorPage(502), false);
+  }
+
+  onServerEnd(sc: ServerConn): void {
+    if (sc !== this.sc) return;
+    if (this.phase === TUNNEL) {
+      if (!this.client.destroyed) this.client.end();
+      return;
+    }
+    if (sc.headDone) {
+      if (sc.body.eof()) {
+        this.keepServer = false;
+        this.responseDone(sc, null);
+        return;
+      }
+      // cut in the middle of the body
+      this.srvAbort();
+      return;
+    }
+    this.serverGone(sc, false);
+  }
+
+  onServerError(sc: ServerConn, err: NodeJS.ErrnoException): void {
+    if (sc !== this.sc) return;
+    if (!sc.connected) {
+      this.connFailed(false);
+      return;
+    }
+    void err;
+    if (this.phase === TUNNEL || sc.headDone) {
+      this.srvAbort();
+      return;
+    }
+    this.serverGone(sc, true);
+  }
+
+  onServerClose(sc: ServerConn): void {
+    if (sc !== this.sc) return;
+    if (this.phase === TUNNEL) {
+      this.sc = null;
+      this.releaseSlot();
+      this.phase = CLOSING;
+      if (!this.client.destroyed) this.client.end();
+      this.logTxn();
+      return;
+    }
+    if (!sc.connected) {
+      this.connFailed(false);
+      return;
+    }
+    if (sc.headDone) this.srvAbort();
+    else this.serverGone(sc, true);
+  }
+
+  onServerTimeout(sc: ServerConn): void {
+    if (sc !== this.sc) return;
+    if (!sc.connected) {
+      this.connFailed(true);
+      return;
+    }
+    if (this.phase === TUNNEL) {
+      this.setTerm('s', 'D');
+      this.abortBoth();
+      return;
+    }
+    if (!sc.headDone) {
+      // timeout server before the response head: 504
+      this.status = 504;
+      this.countResp(sc.srv);
+      this.setTerm('s', 'H');
+      this.dropServer();
+      this.releaseSlot();
+      this.sendLocal(504, (this.bh as BackendHttp).errorPage(504), false);
+      return;
+    }
+    this.setTerm('s', 'D');
+    this.abortBoth();
+  }
+
+  /** The server closed before its response head. */
+  private serverGone(sc: ServerConn, error: boolean): void {
+    // a reused idle connection the server had closed: one transparent retry when safe
+    if (sc.reused && !sc.gotBytes && this.reqBody.framing === 'none' && IDEMPOTENT.has(this.txn.method()) && this.sentHead !== null) {
+      this.sc = null;
+      sc.destroy();
+      this.first = true; // take a fresh connection
+      this.connect();
+      this.first = false;
+      return;
+    }
+    void error;
+    const srv = sc.srv;
+    srv.counters.failedResp++;
+    (this.brt as BackendRuntime).be.counters.failedResp++;
+    this.status = 502;
+    this.countResp(srv);
+    this.setTerm('S', 'H');
+    this.dropServer();
+    this.releaseSlot();
+    this.sendLocal(502, (this.bh as BackendHttp).errorPage(502), false);
+  }
+
+  private srvAbort(): void {
+    const srv = this.srv;
+    if (srv !== null) srv.counters.srvAborts++;
+    if (this.brt !== null) this.brt.be.counters.srvAborts++;
+    this.setTerm('S', 'D');
+    this.abortBoth();
+  }
+
+  private clientAbort(phase: string): void {
+    if (this.phase === DONE) return;
+    const srv = this.srv;
+    if (srv !== null) srv.counters.cliAborts++;
+    if (this.brt !== null) this.brt.be.counters.cliAborts++;
+    this.setTerm('C', phase);
+    this.abortBoth();
+  }
+
+  /** Something broke mid-transaction: both connections go, the transaction is logged. */
+  private abortBoth(): void {
+    if (this.phase === DONE) return;
+    this.clearTimer();
+    if (this.pendList !== null) (this.brt as BackendRuntime).queues.remove(this, this.queuedOn);
+    this.dropServer();
+    this.releaseSlot();
+    const wasActive = this.phase !== HEAD && this.phase !== CLOSING;
+    this.phase = DONE;
+    if (wasActive) this.logTxn();
+    if (!this.client.destroyed) this.client.destroy();
+    if (this.clientClosed) this.finish();
+  }
+
+  private dropServer(): void {
+    const sc = this.sc;
+    this.sc = null;
+    if (sc !== null) sc.destroy();
+  }
+
+  // ------------------------------------------------------------------ connect failures
+
+  /**
+   * A connection attempt failed (refused, unreachable, or `timeout connect`). Retries and
+   * redispatch as in TCP mode (frontends/tcp/session.ts); after the last one, 503.
+   */
+  connFailed(timeout: boolean): void {
+    const brt = this.brt as BackendRuntime;
+    const be = brt.be;
+    const srv = this.srv as Server;
+    this.dropServer();
+    if (this.retries >= brt.retries) {
+      srv.counters.failedConns++;
+      be.counters.failedConns++;
+      this.fe.counters.failedConns++;
+      this.releaseSlot();
+      this.serverFail(503, timeout ? 's' : 'S', 'C');
+      return;
+    }
+    this.retries++;
+    const iv = brt.redispatch;
+    const redisp = iv !== null && (srv.state !== SrvState.RUNNING
+      || (iv > 0 ? this.retries % iv === 0 : brt.retries + 1 + iv > 0 && this.retries % (brt.retries + 1 + iv) === 0)
+      || (be.lb.srvAct > 1 && brt.rrKind));
+    if (redisp) {
+      this.releaseSlot();
+    } else {
+      srv.counters.retries++;
+      be.counters.retries++;
+    }
+    const wait = !timeout && (!redisp || !brt.rrKind || be.lb.srvAct <= 1);
+    this.phase = WAIT;
+    if (wait) {
+      const c = brt.timeouts.connect;
+      this.timer = setTimeout(onTurnaround, c > 0 && c < 1000 ? c : 1000, this, redisp);
+    } else {
+      this.retry(redisp);
+    }
+  }
+
+  retry(redisp: boolean): void {
+    this.timer = null;
+    if (this.phase !== WAIT) return;
+    if (redisp) this.assign(this.srv);
+    else this.connect();
+  }
+
+  /** No server could take the request: an error page (503) from the backend. */
+  private serverFail(status: number, cause: string, phase: string): void {
+    this.setTerm(cause, phase);
+    this.status = status;
+    const brt = this.brt;
+    if (brt !== null) brt.be.counters.hrsp[4]! += 1;
+    this.sendLocal(status, this.bh !== null ? this.bh.errorPage(status) : this.fe.errorPage(status), false);
+  }
+
+  releaseSlot(): void {
+    const s = this.slot;
+    if (s === null) return;
+    this.slot = null;
+    const brt = this.brt as BackendRuntime;
+    brt.detach(s, this);
+    brt.be.releaseConn(s);
+    brt.queues.process(s);
+  }
+
+  // ------------------------------------------------------------------ tunnel
+
+  private enterTunnel(sc: ServerConn, rest: Buffer | null): void {
+    this.phase = TUNNEL;
+    this.closeClient = true;
+    const t = this.fe.timeoutTunnel || (this.brt as BackendRuntime).timeouts.tunnel;
+    sc.sock.setTimeout(t > 0 ? t : (this.brt as BackendRuntime).timeouts.server);
+    this.client.setTimeout(t > 0 ? t : this.fe.timeoutClient);
+    if (rest !== null) this.writeClientData(rest);
+    const p = this.pending;
+    this.pending = null;
+    if (p !== null) {
+      this.countIn(p.length);
+      sc.sock.write(p);
+    }
+    if (this.clientEnded) sc.sock.end();
+    else this.client.resume();
+  }
+
+  // ------------------------------------------------------------------ end of a transaction
+
+  private txnDone(): void {
+    this.logTxn();
+    const c = this.fe.counters;
+    const k = this.status >= 100 && this.status < 600 ? Math.floor(this.status / 100) - 1 : 5;
+    c.hrsp[k]! += 1;
+    if (this.closeClient || this.fe.stopping) {
+      this.phase = CLOSING;
+      this.clearTimer();
+      if (!this.client.destroyed) {
+        this.client.end();
+        // the client may keep its side open: it gets timeout client to close it
+        if (this.fe.timeoutClient > 0) this.client.setTimeout(this.fe.timeoutClient);
+        this.client.resume(); // read and discard until the FIN
+        this.client.removeAllListeners('data');
+      }
+      if (this.clientClosed) this.finish();
+      return;
+    }
+    this.nextRequest();
+  }
+
+  private nextRequest(): void {
+    const brt = this.brt;
+    if (brt !== null) brt.beconn--;
+    this.resetTxn();
+    this.first = false;
+    this.phase = HEAD;
+    this.idleFromMs = Date.now();
+    this.reader.reset();
+    this.armHeadTimer(this.fe.timeoutKeepAlive);
+    const p = this.pending;
+    this.pending = null;
+    if (p !== null && p.length > 0) {
+      this.onHeadBytes(p);
+      if (this.phase !== HEAD) return;
+    }
+    if (!this.clientEnded) this.client.resume();
+    else this.closeQuietly();
+  }
+
+  private resetTxn(): void {
+    this.bh = null;
+    this.brt = null;
+    this.srv = null;
+    this.slot = null;
+    this.queuedOn = null;
+    this.sc = null;
+    this.retries = 0;
+    this.redispatched = false;
+    this.sentHead = null;
+    this.reqDone = false;
+    this.resStarted = false;
+    this.keepServer = false;
+    this.srvQueue = 0;
+    this.beQueue = 0;
+    this.termCause = '-';
+    this.termPhase = '-';
+    this.status = 0;
+    this.bytesOut = 0;
+    this.bytesIn = 0;
+    this.reqStartMs = -1;
+    this.headMs = -1;
+    this.assignedMs = -1;
+    this.connectedMs = -1;
+    this.respMs = -1;
+    this.requestLine = '';
+    this.logged = false;
+  }
+
+  setTerm(cause: string, phase: string): void {
+    if (this.termCause !== '-') return;
+    this.termCause = cause;
+    this.termPhase = phase;
+  }
+
+  private clearTimer(): void {
+    if (this.timer !== null) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+  }
+
+  private logged = false;
+
+  private logTxn(): void {
+    if (this.logged) return;
+    this.logged = true;
+    const logger = this.fe.logger;
+    if (!logger.enabled) return;
+    const now = Date.now();
+    const brt = this.brt;
+    const srv = this.srv;
+    const start = this.reqStartMs < 0 ? this.idleFromMs : this.reqStartMs;
+    const rec: HttpRecord = {
+      clientIp: this.cip, clientPort: this.cport, frontendIp: this.fip, frontendPort: this.fport,
+      acceptDate: start, frontend: this.fe.name,
+      backend: brt === null ? this.fe.name : brt.name,
+      server: srv === null ? '<NOSRV>' : srv.name,
+      th: 0, ti: start - this.idleFromMs,
+      tr: this.headMs < 0 ? -1 : this.headMs - start,
+      tw: this.assignedMs < 0 ? -1 : this.assignedMs - this.headMs,
+      tc: this.connectedMs < 0 ? -1 : this.connectedMs - this.assignedMs,
+      trResp: this.respMs < 0 || this.connectedMs < 0 ? -1 : this.respMs - this.connectedMs,
+      ta: now - start,
+      tt: now - this.idleFromMs,
+      status: this.status,
+      bytesRead: this.bytesOut, bytesUploaded: this.bytesIn + (this.headMs < 0 ? this.reader.length : this.req.end - this.req.start),
+      termState: this.termCause + this.termPhase,
+      cookieState: this.txn.cookieState,
+      // this transaction is still counted in beconn; HAProxy logs once it has left the backend
+      actconn: this.fe.global.cur, feconn: this.fe.counters.cur, beconn: brt === null ? 0 : brt.beconn - 1,
+      srvconn: srv === null ? 0 : srv.served, retries: this.retries, redispatched: this.redispatched,
+      srvQueue: this.srvQueue, backendQueue: this.beQueue,
+      requestLine: this.requestLine === '' ? '<BADREQ>' : this.requestLine,
+    };
+    logger.http(rec);
+  }
+
+  /** The client connection is closed: release everything, free the frontend slot. */
+  private finish(): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.clearTimer();
+    const brt = this.brt;
+    if (brt !== null && this.pendList !== null) brt.queues.remove(this, this.queuedOn);
+    this.dropServer();
+    this.releaseSlot();
+    if (brt !== null) brt.beconn--;
+    this.phase = DONE;
+    this.fe.sessionEnded(this);
+  }
+}
+
+/** Adds `connection: close` to a response the proxy made for a client that will be closed. */
+function withConnectionClose(page: Buffer): Buffer {
+  const end = page.indexOf('\r\n\r\n');
+  if (end < 0 || page.subarray(0, end).toString('latin1').toLowerCase().includes('\r\nconnection:')) return page;
+  return Buffer.concat([page.subarray(0, end + 2), CONN_CLOSE_LINE, page.subarray(end + 2)]);
+}
+const CONN_CLOSE_LINE = Buffer.from('connection: close\r\n', 'latin1');
+
+/** The X-Forwarded-For line(s) to append (reference §8.3), or null. */
+function xffHeader(fe: { header: string; ifNone: boolean; except: ((ip: string) => boolean) | null } | null,
+  be: { header: string; ifNone: boolean; except: ((ip: string) => boolean) | null } | null, ip: string, txn: HttpTxn): string | null {
+  if (fe === null && be === null) return null;
+  const name = (be ?? fe)!.header;
+  const except = (be?.except ?? null) ?? (fe?.except ?? null);
+  if (except !== null && except(ip)) return null;
+  const ifNone = (fe === null || fe.ifNone) && (be === null || be.ifNone);
+  if (ifNone && txn.reqHeaderLines(name).length > 0) return null;
+  return `${name}: ${ip}\r\n`;
+}
+
+function onHeadTimeout(s: HttpSession): void {
+  s.headTimeout();
+}
+
+function onQueueTimeout(s: HttpSession): void {
+  s.queueTimeout();
+}
+
+function onTurnaround(s: HttpSession, redisp: boolean): void {
+  s.retry(redisp);
+}
+

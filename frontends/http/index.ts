@@ -16,6 +16,9 @@ export { HttpFrontend } from './frontend.js';
 
 export function httpFrontendFactory(ctx: FrontendContext): Frontend {
   const px = ctx.px;
+  if (px.stats.enabled) {
+    throw new HalyardError('HLY_CFG_UNSUPPORTED', `${px.loc.file}:${px.loc.line} : 'stats enable' in ${px.kind} '${px.name}': the stats page is not served by Halyard yet.`);
+  }
   const env = { px, backend: ctx.backend, errorPage: errorPages(px) };
   const router = compileRouting(px, env, ctx.own);
   const rules = compileProxyRules(px, env);

@@ -12,12 +12,13 @@ import { HDR_CONNECTION, HDR_CONTENT_LENGTH, type MessageHead } from '../../lib/
 import type { HeaderList } from '../../lib/http/txn.js';
 
 /** Writes the head: `start` is the start line with its CRLF; `extra` whole lines with CRLFs. */
-export function encodeHead(start: string, head: MessageHead, edited: HeaderList | null, extra: string): Buffer {
+export function encodeHead(start: string, head: MessageHead, edited: HeaderList | null, extra: string, keepConnection = false): Buffer {
+  const dropKind = keepConnection ? -1 : HDR_CONNECTION;
   if (edited !== null) {
     const parts: string[] = [start];
     for (let i = 0; i < edited.names.length; i++) {
       const n = edited.names[i] as string;
-      if (n === 'connection') continue;
+      if (n === 'connection' && !keepConnection) continue;
       parts.push(n, ': ', edited.values[i] as string, '\r\n');
     }
     parts.push(extra, '\r\n');
@@ -27,14 +28,14 @@ export function encodeHead(start: string, head: MessageHead, edited: HeaderList 
   const buf = head.buf;
   let size = start.length + extra.length + 2;
   for (let i = 0; i < head.count; i++) {
-    if (head.drop[i] !== 0 || head.kind[i] === HDR_CONNECTION) continue;
+    if (head.drop[i] !== 0 || head.kind[i] === dropKind) continue;
     const vl = head.kind[i] === HDR_CONTENT_LENGTH ? String(head.contentLength).length : (h[4 * i + 3] as number) - (h[4 * i + 2] as number);
     size += (h[4 * i + 1] as number) - (h[4 * i] as number) + 4 + vl;
   }
   const out = Buffer.allocUnsafe(size);
   let p = out.write(start, 0, 'latin1');
   for (let i = 0; i < head.count; i++) {
-    if (head.drop[i] !== 0 || head.kind[i] === HDR_CONNECTION) continue;
+    if (head.drop[i] !== 0 || head.kind[i] === dropKind) continue;
     const ne = h[4 * i + 1] as number;
     for (let k = h[4 * i] as number; k < ne; k++) out[p++] = LOWER[buf[k] as number] as number;
     out[p++] = 0x3a;

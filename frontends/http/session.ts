@@ -535,13 +535,14 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
     const txn = this.txn;
     const req = this.req;
     let extra = '';
-    if (req.wantsUpgrade()) extra += 'connection: upgrade\r\n';
+    const upgrade = req.wantsUpgrade();
+    if (upgrade) extra += '';
     else if (!keepServer) extra += 'connection: close\r\n';
     else if (req.version === 10) extra += 'connection: keep-alive\r\n';
     const ff = xffHeader(this.fe.forwardfor, bh.forwardfor, this.cip, txn);
     if (ff !== null) extra += ff;
     const start = `${txn.method()} ${txn.uri()} HTTP/1.${req.version === 10 ? '0' : '1'}\r\n`;
-    return encodeHead(start, req, txn.reqHeaders, extra);
+    return encodeHead(start, req, txn.reqHeaders, extra, upgrade);
   }
 
   private forwardBody(buf: Buffer): void {
@@ -658,11 +659,12 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
     const status = txn.status();
     this.status = status;
     let extra = '';
-    if (framing === 'tunnel') extra = 'connection: upgrade\r\n';
+    if (framing === 'tunnel') extra = '';
     else if (this.closeClient) extra = 'connection: close\r\n';
     else if (this.req.version === 10) extra = 'connection: keep-alive\r\n';
     const reason = txn.resReason ?? (txn.resStatus !== 0 ? reasonOf(status) : res.reason());
-    const head = encodeHead(`HTTP/1.1 ${status} ${reason}\r\n`, res, txn.resHeaders, extra);
+    // a protocol switch keeps the server's Connection/Upgrade lines (HAProxy forwards them)
+    const head = encodeHead(`HTTP/1.1 ${status} ${reason}\r\n`, res, txn.resHeaders, extra, framing === 'tunnel');
     this.resStarted = true;
     this.writeClientData(head);
     if (framing === 'tunnel') {

@@ -12,6 +12,7 @@ import type { BackendRuntime } from '../../lib/runtime/backend-runtime.js';
 import { FrontendBase, type GlobalLimit } from '../../lib/runtime/frontend.js';
 import type { ProxyRules, Router } from './hooks.js';
 import { HttpSession } from './session.js';
+import { IdlePools } from './server-conn.js';
 
 import { MODE_CLO, MODE_KAL, MODE_SCL, type ConnMode } from './hooks.js';
 
@@ -113,6 +114,7 @@ export class HttpFrontend extends FrontendBase {
   override stopAccepting(): void {
     super.stopAccepting();
     for (const s of this.sessions) s.closeIfIdle();
+    IdlePools.closeAll();
   }
 
   sessionEnded(s: HttpSession): void {

@@ -311,7 +311,8 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
     const txn = this.txn;
     txn.reset(this.req);
     fe.counters.reqTot++;
-    this.requestLine = `${this.req.method()} ${this.req.uri()} HTTP/1.${this.req.version === 10 ? '0' : '1'}`;
+    // the request line as received, for the log only
+    if (fe.logger.enabled) this.requestLine = `${this.req.method()} ${this.req.uri()} HTTP/1.${this.req.version === 10 ? '0' : '1'}`;
     if (this.req.closeAfter || (this.req.connection & CONN_CLOSE) !== 0 || (this.req.version === 10 && (this.req.connection & CONN_KEEPALIVE) === 0)) {
       this.closeClient = true;
     }

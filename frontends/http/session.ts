@@ -667,16 +667,31 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
     // a protocol switch keeps the server's Connection/Upgrade lines (HAProxy forwards them)
     const head = encodeHead(`HTTP/1.1 ${status} ${reason}\r\n`, res, txn.resHeaders, extra, framing === 'tunnel');
     this.resStarted = true;
-    this.writeClientData(head);
     if (framing === 'tunnel') {
+      this.writeClientData(head);
       this.enterTunnel(sc, rest);
       return;
     }
     if (sc.body.start(res)) {
+      this.writeClientData(head);
       this.responseDone(sc, rest);
       return;
     }
-    if (rest !== null) this.forwardResponse(sc, rest);
+    if (rest === null) {
+      this.writeClientData(head);
+      return;
+    }
+    // the head and the body bytes that came with it leave in one write (one syscall)
+    const n = sc.body.feed(rest, 0, rest.length);
+    if (n < 0) {
+      this.writeClientData(head);
+      this.countResp(sc.srv);
+      this.setTerm('S', 'D');
+      this.abortBoth();
+      return;
+    }
+    this.writeClientData(n > 0 ? Buffer.concat([head, n === rest.length ? rest : rest.subarray(0, n)], head.length + n) : head);
+    if (sc.body.done) this.responseDone(sc, n < rest.length ? rest.subarray(n) : null);
   }
 
   private forwardResponse(sc: ServerConn, buf: Buffer): void {

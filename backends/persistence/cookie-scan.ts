@@ -50,7 +50,7 @@ export function headerValueEnd(h: string, s: number, e: number): number {
   return s;
 }
 
-/** Result of removing [from, next) from a value: the new value, where the cut starts, the length change. */
+/** Result of removing a cookie: the value up to its new end, where the cut starts, the length change. */
 interface Cut {
   h: string;
   from: number;
@@ -64,8 +64,7 @@ interface Cut {
  * its own delimiter, and the delimiter after it moves into place followed by one space when
  * there was room for one.
  */
-function delValue(h: string, from: number, next: number): Cut {
-  const end = h.length;
+function delValue(h: string, end: number, from: number, next: number): Cut {
   let prev = from;
   let keep = '';
   if (prev === 0) {
@@ -82,7 +81,7 @@ function delValue(h: string, from: number, next: number): Cut {
       while (next < end && isSpHt(h.charCodeAt(next))) next++;
     }
   }
-  const out = h.slice(0, from) + keep + h.slice(next);
+  const out = h.slice(0, from) + keep + h.slice(next, end);
   return { h: out, from, delta: from + keep.length - next };
 }
 
@@ -152,7 +151,7 @@ export function scanRequestCookieLine(line: string, name: string, deleteOurs: bo
       // no '=': not ours, the line must stay; flush a pending removal before it
       preserve = true;
       if (delFrom >= 0) {
-        const cut = delValue(h, delFrom, prev);
+        const cut = delValue(h, hdrEnd, delFrom, prev);
         h = cut.h;
         t.next += cut.delta;
         hdrEnd += cut.delta;
@@ -195,7 +194,7 @@ export function scanRequestCookieLine(line: string, name: string, deleteOurs: bo
     } else {
       preserve = true;
       if (delFrom >= 0) {
-        const cut = delValue(h, delFrom, prev);
+        const cut = delValue(h, hdrEnd, delFrom, prev);
         h = cut.h;
         t.next += cut.delta;
         hdrEnd += cut.delta;
@@ -221,6 +220,12 @@ export type ResponseCookieAction =
  * One Set-Cookie (or Set-Cookie2 when `v2`) line of a response. `ours()` is called for each
  * occurrence of the persistence cookie (compared exactly) and says what to do with it. Returns
  * the line as it must be forwarded, or null when the whole line must go.
+ *
+ * `h` is the header value as HAProxy stores it and `hdrEnd` the end its scan works to. They part
+ * when a cookie is removed from the middle of a Set-Cookie2 line: HAProxy moves the rest of the
+ * line over it but keeps the line's length, so the old last bytes are sent again after it
+ * ("x=1, SRV=y; Version=1, z=2" leaves as "x=1, z=2=y; Version=1, z=2"), until a later edit on
+ * the line sets the length. A Set-Cookie line never gets there: its cookie is the whole line.
  */
 export function scanResponseCookieLine(line: string, v2: boolean, name: string, ours: () => ResponseCookieAction): string | null {
   let h = line;
@@ -256,7 +261,9 @@ export function scanResponseCookieLine(line: string, v2: boolean, name: string, 
     if (next < hdrEnd) next = v2 ? headerValueEnd(h, next, hdrEnd) : hdrEnd;
     if (equal === valEnd) continue;
     if (attEnd !== equal || valBeg > equal + 1) {
+      // the value is rewritten up to hdrEnd and its length set there
       let shift = 0;
+      h = h.slice(0, hdrEnd);
       if (attEnd !== equal) {
         h = h.slice(0, attEnd) + h.slice(equal);
         shift = attEnd - equal;
@@ -280,8 +287,9 @@ export function scanResponseCookieLine(line: string, v2: boolean, name: string, 
         break;
       case 'delete': {
         if (prev === 0 && next === hdrEnd) return null;
-        const cut = delValue(h, prev, next);
-        h = cut.h;
+        const cut = delValue(h, hdrEnd, prev, next);
+        // moved over, length kept: the bytes past the new end stay as they were
+        h = cut.h + h.slice(hdrEnd + cut.delta);
         next = cut.from;
         hdrEnd += cut.delta;
         break;

@@ -5,6 +5,7 @@
  * error pages, rules and routing (per frontend and per backend).
  */
 import type { Socket } from 'node:net';
+import type { CookiePersistence } from '../../backends/persistence/cookie.js';
 import type { BindConfig, ProxyConfig } from '../../lib/config/model.js';
 import { ERROR_PAGES } from '../../lib/http1/index.js';
 import type { SessionLogger } from '../../lib/log/record.js';
@@ -39,14 +40,8 @@ export interface BackendHttp {
   readonly forwardfor: ForwardFor | null;
   /** the backend's error pages (errorfile), used once it was chosen */
   readonly errorPage: (status: number) => Buffer;
-  /** cookie persistence, when the backend has a `cookie` line */
-  readonly persistence: Persistence | null;
-}
-
-/** Cookie persistence as the engine calls it (backends/persistence). */
-export interface Persistence {
-  request(s: HttpSession): import('../../backends/server.js').Server | null;
-  response(s: HttpSession): void;
+  /** cookie persistence, when the backend has a `cookie` line (see its header for the calls) */
+  readonly persistence: CookiePersistence | null;
 }
 
 export interface HttpFrontendConfig {

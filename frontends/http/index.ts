@@ -61,7 +61,7 @@ function buildBackendHttp(brt: BackendRuntime, fe: ProxyConfig): BackendHttp {
     mode: connMode(px),
     forwardfor: forwardFor(px),
     errorPage,
-    persistence: px.cookie !== undefined ? cookiePersistence(px, brt) : null,
+    persistence: px.cookie !== undefined ? cookiePersistence(px, brt.be) : null,
   };
   backendCache.set(brt, bh);
   return bh;

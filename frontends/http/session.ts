@@ -94,6 +94,10 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
   sc: ServerConn | null = null;
   retries = 0;
   redispatched = false;
+  /** the server the request's persistence cookie designates (HAProxy's SF_ASSIGNED from a cookie) */
+  sticky: Server | null = null;
+  /** the request goes to `sticky` without balancing (HAProxy's SF_DIRECT); cleared by a redispatch */
+  direct = false;
   timer: NodeJS.Timeout | null = null;
   /** the request head as sent, for a transparent retry on a reused connection */
   sentHead: Buffer | null = null;
@@ -345,10 +349,14 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
     if (bh.brt.px !== fe.px && !bh.rules.empty) {
       const r = bh.rules.request(txn);
       if (r !== null) {
+        // a denied request still has its cookie read for the log, as HAProxy does
+        if (r.term === 'PR' && bh.persistence !== null) bh.persistence.request(txn, Math.floor(Date.now() / 1000));
         this.localReply(r);
         return;
       }
     }
+    // cookie persistence reads (and strips) the request's cookie before any balancing
+    if (bh.persistence !== null) this.sticky = bh.persistence.request(txn, Math.floor(Date.now() / 1000));
     this.assign(null);
   }
 
@@ -384,8 +392,11 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
     const be = brt.be;
     this.phase = WAIT;
     let s: Server | null = null;
-    const pers = this.bh?.persistence ?? null;
-    if (prev === null && pers !== null) s = pers.request(this);
+    if (prev === null && this.sticky !== null) {
+      // direct: the cookie's server, even DOWN under `option persist`; roundrobin does not move
+      s = this.sticky;
+      this.direct = true;
+    }
     if (s === null) {
       if (!be.hasUsableServer) {
         be.counters.failedConns++;
@@ -413,6 +424,7 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
       }
       if (prev !== null) {
         if (s !== prev) {
+          this.bh?.persistence?.redispatched(this.txn);
           this.redispatched = true;
           prev.counters.redispatches++;
           be.counters.redispatches++;
@@ -426,6 +438,13 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
     this.txn.server = s.name;
     if (s.maxconn > 0 && (s.queueLength > 0 || s.served >= s.dynamicMaxconn())) {
       if (s.maxqueue > 0 && s.queueLength >= s.maxqueue) {
+        if (this.direct && brt.redispatch !== null) {
+          // the cookie's server is full: `option redispatch` lets another server take it
+          this.direct = false;
+          this.sticky = null;
+          this.assign(s);
+          return;
+        }
         s.counters.failedConns++;
         be.counters.failedConns++;
         this.fe.counters.failedConns++;
@@ -467,6 +486,9 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
 
   requeued(): void {
     this.queuedOn = null;
+    // the server went DOWN: persistence is dropped (HAProxy's pendconn_redistribute)
+    this.sticky = null;
+    this.direct = false;
     this.assign(null);
   }
 
@@ -635,7 +657,6 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
     const txn = this.txn;
     txn.res = res;
     const bh = this.bh as BackendHttp;
-    bh.persistence?.response(this);
     // http-response: backend rules first, then the frontend's
     let r: Reply | null = null;
     if (!bh.rules.empty) r = bh.rules.response(txn);
@@ -647,6 +668,8 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
       this.sendLocal(r.status, r.bytes, r.close);
       return;
     }
+    // cookie persistence sees the response as the rules left it (HAProxy's order)
+    if (bh.persistence !== null) bh.persistence.response(txn, sc.srv, this.direct, Math.floor(Date.now() / 1000));
     const framing = res.framing;
     if (framing === 'close') this.closeClient = true;
     if ((res.connection & CONN_CLOSE) !== 0 || res.version === 10 && (res.connection & CONN_KEEPALIVE) === 0 || framing === 'close') {
@@ -922,9 +945,10 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
     const iv = brt.redispatch;
     const redisp = iv !== null && (srv.state !== SrvState.RUNNING
       || (iv > 0 ? this.retries % iv === 0 : brt.retries + 1 + iv > 0 && this.retries % (brt.retries + 1 + iv) === 0)
-      || (be.lb.srvAct > 1 && brt.rrKind));
+      || (!this.direct && be.lb.srvAct > 1 && brt.rrKind));
     if (redisp) {
       this.releaseSlot();
+      this.direct = false;
     } else {
       srv.counters.retries++;
       be.counters.retries++;
@@ -1035,6 +1059,8 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
     this.sc = null;
     this.retries = 0;
     this.redispatched = false;
+    this.sticky = null;
+    this.direct = false;
     this.sentHead = null;
     this.reqDone = false;
     this.resStarted = false;

@@ -119,6 +119,12 @@ export class HttpTxn {
 
   /** per-transaction scratch for modules (cookie persistence state, captured values) */
   cookieState = '--';
+  /**
+   * Cookie persistence (backends/persistence): the last-seen / first-seen dates (unix seconds,
+   * 0 = none) the request's cookie carried, read before balancing, used for the response.
+   */
+  cookieLastDate = 0;
+  cookieFirstDate = 0;
 
   constructor(req: RequestHead, readonly conn: ConnFacts) {
     this.req = req;
@@ -137,6 +143,8 @@ export class HttpTxn {
     this.backend = '';
     this.server = '';
     this.cookieState = '--';
+    this.cookieLastDate = 0;
+    this.cookieFirstDate = 0;
   }
 
   // --- request reads -------------------------------------------------------------------

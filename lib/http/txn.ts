@@ -211,6 +211,11 @@ export class HttpTxn {
     return out;
   }
 
+  /** Every response field line as [lowercase name, value], in order (empty before the response). */
+  resHeaderAll(): HeaderList {
+    return this.resHeaders ?? (this.res === null ? new HeaderList() : HeaderList.fromHead(this.res));
+  }
+
   editRes(): HeaderList {
     if (this.resHeaders === null) {
       if (this.res === null) throw new Error('editRes() before the response head');

@@ -129,7 +129,8 @@ function withOpts(f: (txn: HttpTxn) => Val | null, opts: string | undefined, loc
   }
   return (txn) => {
     const v = f(txn);
-    if (v === null) return quote ? '""' : '-';
+    // in rule arguments a missing sample is empty, quoted or not (observed on 2.6.12)
+    if (v === null) return '';
     const s = hex && typeof v === 'number' ? v.toString(16).toUpperCase() : toStr(v);
     if (s === '') return quote ? '""' : '';
     return quote ? `"${s}"` : s;

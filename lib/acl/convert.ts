@@ -117,8 +117,8 @@ function hostOnly(s: string): string {
 function portOnly(s: string): number | null {
   const b = s.startsWith('[') ? s.indexOf(']') : -1;
   const c = s.indexOf(':', b < 0 ? 0 : b);
-  if (c < 0) return null;
-  return strToInt(s.slice(c + 1)) ?? null;
+  if (c < 0) return 0;
+  return strToInt(s.slice(c + 1)) ?? 0;
 }
 
 type MapMatch = 'str' | 'beg' | 'sub' | 'dir' | 'dom' | 'end' | 'reg' | 'int' | 'ip';
@@ -224,9 +224,10 @@ function compileMap(c: SampleConverter, loc: Loc | undefined): Conv {
   }
 }
 
-const MAX_SINT = Number.MAX_SAFE_INTEGER;
+/** HAProxy's LLONG_MAX for a division by zero; a string, as JS numbers cannot hold it exactly. */
+const MAX_SINT = '9223372036854775807';
 
-function arith(c: SampleConverter, loc: Loc | undefined, op: (a: number, b: number) => number): Conv {
+function arith(c: SampleConverter, loc: Loc | undefined, op: (a: number, b: number) => Val): Conv {
   const b = intArg(c, 0, loc);
   return (v) => {
     const a = toInt(v);

@@ -9,6 +9,7 @@ import type { Loc } from '../config/diag.js';
 import type { ProxyConfig } from '../config/model.js';
 import type { HttpTxn } from '../http/txn.js';
 import type { BackendRuntime } from '../runtime/backend-runtime.js';
+import { FETCHES } from '../config/keywords/sample.js';
 import { Ip, parseIp, refuse, strToInt, type Val } from './value.js';
 
 export interface AclEnv {
@@ -178,12 +179,18 @@ function nbsrv(b: BackendRuntime): number {
 }
 
 const HOST = hostname();
+/** FE_HRS_HDR and BE_HRS_HDR in a fetch's use mask. */
+const RESPONSE_CKP = (1 << 16) | (1 << 12);
 
 /** Compile fetch `name(args)`; `dir` picks request or response headers for `hdr()`-style names. */
 export function compileFetch(name: string, args: readonly string[], env: AclEnv, dir: Dir, loc: Loc | undefined): Fetch {
   const a0 = args[0] ?? '';
   const a1 = args[1];
   const resDir = dir === 'res';
+  // A fetch HAProxy cannot use at the response checkpoints (the request is gone by then, the
+  // config check warns "will never match") gives no sample there.
+  const def = FETCHES.get(name);
+  if (resDir && def !== undefined && (def.use & RESPONSE_CKP) === 0) return one(() => null);
   switch (name) {
     case 'always_true': return one(() => true);
     case 'always_false': return one(() => false);
@@ -251,13 +258,13 @@ export function compileFetch(name: string, args: readonly string[], env: AclEnv,
       return multi(ipsOf(headerValues(res ? resLines : reqLines, res ? resAllLines : reqAllLines, a0, false)), a1);
     }
     case 'cook': case 'req.cook':
-      return multi(cookieValues(reqLines, a0, true), undefined, true);
+      return multi(cookieValues(reqLines, a0, true), undefined);
     case 'res.cook':
-      return multi(cookieValues(resLines, a0, false), undefined, true);
+      return multi(cookieValues(resLines, a0, false), undefined);
     case 'cook_cnt': case 'req.cook_cnt':
       return one(cookieCount(reqLines, a0));
     case 'cook_val': case 'req.cook_val':
-      return multi(intsOf(cookieValues(reqLines, a0, true)), undefined, true);
+      return multi(intsOf(cookieValues(reqLines, a0, true)), undefined);
     default:
       throw refuse(loc, `sample fetch '${name}'`);
   }

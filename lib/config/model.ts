@@ -211,6 +211,8 @@ export interface HttpReply {
     | { readonly kind: 'lf-string' | 'lf-file'; readonly fmt: LogFormat }
     | { readonly kind: 'errorfile'; readonly raw: string };
   readonly headers: { name: string; value: LogFormat }[];
+  /** `return ... default-errorfiles`: without a payload, the proxy's error page for `status` */
+  readonly defaultErrorfiles?: true;
 }
 
 export interface RedirectSpec {

@@ -1,285 +1,240 @@
 /**
- * Routing (use_backend / default_backend) and http-request / http-response rules, compiled once
- * per proxy into the hooks the engine calls (frontends/http/hooks.ts). Reply bytes follow
- * HAProxy 2.6 (reference §8.4-8.6): lowercase header names, content-length first.
+ * Routing (use_backend / default_backend) and http-request / http-response / redirect rules,
+ * compiled once per proxy into the closures the engine calls (HAProxy's http_ana.c order,
+ * reference §7.6): http-request rules, then `redirect` rules; on the response side the
+ * proxy's http-response rules. Every action the model can hold and this module does not run
+ * is refused at compile time with file:line.
  */
-import type { HttpReply, HttpRule, ProxyConfig, RedirectSpec, RegexSpec } from '../config/model.js';
+import { dirname } from 'node:path';
+import type { Loc } from '../config/diag.js';
+import type { HttpAction, HttpReply, HttpRule, LogFormat, ProxyConfig, RedirectSpec } from '../config/model.js';
+import { parseLogFormat } from '../config/keywords/logformat.js';
 import { HalyardError } from '../errors.js';
-import { compileCondition, compileLogFormat, type AclEnv, type TxnPred } from '../acl/index.js';
+import { compileCondition, compileLogFormat, type AclEnv, type Dir, type TxnPred } from '../acl/index.js';
+import { refuse } from '../acl/value.js';
 import type { BackendRuntime } from '../runtime/backend-runtime.js';
-import { NO_RULES, type ProxyRules, type Reply, type Router } from '../../frontends/http/hooks.js';
-import { reasonOf } from '../../frontends/http/encode.js';
+import { editHeaders } from './rules-headers.js';
+import { editUri } from './rules-uri.js';
+import { builtinPage, errorfilePage, type Page, type Reply } from './reply.js';
+import { httpReason, REDIRECT_REASONS } from './reasons.js';
 import type { HttpTxn } from './txn.js';
+
+export type { Reply } from './reply.js';
 
 export interface RulesEnv extends AclEnv {
   errorPage(status: number): Buffer;
 }
 
-function refuse(loc: { file: string; line: number }, what: string): never {
-  throw new HalyardError('HLY_CFG_UNSUPPORTED', `${loc.file}:${loc.line} : ${what} is not supported by Halyard yet.`);
+export interface ProxyRules {
+  /** http-request rules then `redirect` rules of this proxy, in HAProxy's order; a Reply ends the request */
+  request(txn: HttpTxn): Reply | null;
+  /** http-response rules of this proxy; a Reply replaces the server's response */
+  response(txn: HttpTxn): Reply | null;
+  /** true when both are no-ops (the engine skips the calls) */
+  readonly empty: boolean;
 }
 
-export function compileRouting(px: ProxyConfig, env: RulesEnv, own: BackendRuntime | null): Router {
-  const target = (name: string, loc: { file: string; line: number }): BackendRuntime => {
-    const b = env.backend(name);
-    if (b === undefined) throw new HalyardError('HLY_CFG_REFERENCE', `${loc.file}:${loc.line} : proxy '${px.name}': backend '${name}' is missing or disabled.`);
-    return b;
-  };
-  const dflt = px.defaultBackend !== undefined ? target(px.defaultBackend.name, px.defaultBackend.loc) : own;
-  const rules = px.useBackends.map((ub) => {
-    const cond: TxnPred | null = ub.cond === undefined ? null : compileCondition(ub.cond, px, env);
-    if (ub.dynamic) {
-      const name = compileLogFormat(parseDynamicName(ub.name, px, ub.loc), env, ub.loc);
-      return { cond, pick: (t: HttpTxn): BackendRuntime | null | undefined => env.backend(name(t)) ?? null };
-    }
-    const b = target(ub.name, ub.loc);
-    return { cond, pick: (): BackendRuntime => b };
-  });
-  if (rules.length === 0) return () => dflt;
-  return (t) => {
-    for (const r of rules) {
-      if (r.cond !== null && !r.cond(t)) continue;
-      // a dynamic name naming no backend ends the search: default_backend applies (reference §7.5)
-      return r.pick(t) ?? dflt;
-    }
-    return dflt;
-  };
+/** What running one action gives: continue (null), stop this rule list, or a reply. */
+export const STOP = 1;
+export type Outcome = Reply | typeof STOP | null;
+export type Step = (txn: HttpTxn) => Outcome;
+
+interface CompiledRule {
+  readonly cond: TxnPred | null;
+  readonly run: Step;
 }
 
-/** The config layer keeps a dynamic use_backend name as written; parse its %[...] parts. */
-function parseDynamicName(text: string, px: ProxyConfig, loc: { file: string; line: number }): import('../config/model.js').LogFormat {
-  const ub = px.useBackends.find((u) => u.name === text && u.dynamic);
-  const fmt = (ub as unknown as { fmt?: import('../config/model.js').LogFormat } | undefined)?.fmt;
-  if (fmt !== undefined) return fmt;
-  // minimal parser: literal text and %[fetch(args),conv,...] expressions
-  const parts: import('../config/model.js').LogFormatPart[] = [];
-  let i = 0;
-  while (i < text.length) {
-    const j = text.indexOf('%[', i);
-    if (j < 0) { parts.push({ lit: text.slice(i) }); break; }
-    if (j > i) parts.push({ lit: text.slice(i, j) });
-    const k = text.indexOf(']', j);
-    if (k < 0) refuse(loc, `the dynamic backend name '${text}'`);
-    const [head = '', ...convs] = text.slice(j + 2, k).split(',');
-    const m = /^([a-z0-9._]+)(?:\((.*)\))?$/.exec(head);
-    if (m === null) refuse(loc, `the dynamic backend name '${text}'`);
-    parts.push({ expr: { fetch: m[1] as string, args: m[2] === undefined ? [] : m[2].split(','), converters: convs.map((c) => { const cm = /^([a-z0-9_]+)(?:\((.*)\))?$/.exec(c); return { name: cm?.[1] ?? c, args: cm?.[2] === undefined ? [] : cm[2].split(',') }; }) } });
-    i = k + 1;
+const at = (loc: Loc): string => `${loc.file}:${loc.line}`;
+
+/** The page a reply without a payload uses: the proxy's errorfile, else HAProxy's built-in one. */
+function errorPageFor(px: ProxyConfig, env: RulesEnv, status: number, loc: Loc): Page {
+  const ef = px.errorfiles[String(status)];
+  if (ef !== undefined) return errorfilePage(ef.raw);
+  const b = builtinPage(status);
+  if (b !== undefined) return b;
+  const bytes = env.errorPage(status);
+  if (bytes.length === 0) throw new HalyardError('HLY_CFG_BAD_ARG', `${at(loc)} : no error page for status ${status}.`);
+  return { bytes, close: false };
+}
+
+/** deny / return replies (HAProxy's http_reply): an error page or a custom response. */
+function compileReply(reply: HttpReply, isDeny: boolean, px: ProxyConfig, env: RulesEnv, dir: Dir, loc: Loc, term: string | undefined): Step {
+  const status = reply.status;
+  const body = reply.body;
+  const withTerm = (r: { bytes: Buffer; close: boolean }): Reply => (term === undefined ? { status, ...r } : { status, ...r, term });
+  if (body.kind === 'errorfile') {
+    const r = withTerm(errorfilePage(body.raw));
+    return () => r;
   }
-  return { raw: text, parts };
-}
-
-// ---------------------------------------------------------------------------- replies
-
-function replyBytes(status: number, reason: string, headers: [string, string][], body: string): Buffer {
-  let s = `HTTP/1.1 ${status} ${reason}\r\n`;
-  for (const [n, v] of headers) s += `${n}: ${v}\r\n`;
-  return Buffer.from(`${s}\r\n${body}`, 'latin1');
-}
-
-type ReplyFn = (t: HttpTxn) => Reply;
-
-function compileReply(rep: HttpReply, env: RulesEnv, loc: { file: string; line: number }, term: string, close: boolean): ReplyFn {
-  const status = rep.status;
-  const hdrs = rep.headers.map((h) => ({ name: h.name.toLowerCase(), value: compileLogFormat(h.value, env, loc) }));
-  const b = rep.body;
-  if (b.kind === 'none' || b.kind === 'errorfile') {
-    const page = b.kind === 'errorfile' ? Buffer.from(b.raw, 'latin1') : env.errorPage(status);
-    if (hdrs.length > 0) refuse(loc, "'hdr' on a reply without a body");
-    return () => ({ status, bytes: page, close, term });
+  const usesPage = body.kind === 'none' && reply.headers.length === 0 && (isDeny || reply.defaultErrorfiles === true);
+  if (usesPage) {
+    const r = withTerm(errorPageFor(px, env, status, loc));
+    return () => r;
   }
-  let body: (t: HttpTxn) => string;
-  if ('fmt' in b) body = compileLogFormat(b.fmt, env, loc); else { const txt = b.text; body = () => txt; }
-  const ctype = rep.contentType;
-  return (t) => {
-    const text = body(t);
-    const headers: [string, string][] = [['content-length', String(Buffer.byteLength(text, 'latin1'))]];
-    if (ctype !== undefined) headers.push(['content-type', ctype]);
-    for (const h of hdrs) headers.push([h.name, h.value(t)]);
-    return { status, bytes: replyBytes(status, reasonOf(status), headers, text), close, term };
+  const hdrs = reply.headers.map((h) => ({ name: h.name.toLowerCase(), value: compileLogFormat(h.value, env, loc, dir) }));
+  let payload: ((txn: HttpTxn) => string) | null = null;
+  if (body.kind === 'string' || body.kind === 'file') { const t = body.text; payload = () => t; }
+  else if (body.kind === 'lf-string' || body.kind === 'lf-file') payload = compileLogFormat(body.fmt, env, loc, dir);
+  const ctype = payload !== null && reply.contentType !== undefined ? `content-type: ${reply.contentType}\r\n` : '';
+  const statusLine = `HTTP/1.1 ${status} ${httpReason(status)}\r\n`;
+  const noLength = status === 204 || (status >= 100 && status < 200);
+  const build = (txn: HttpTxn): Reply => {
+    let head = statusLine;
+    for (const h of hdrs) head += `${h.name}: ${h.value(txn)}\r\n`;
+    const b = payload === null ? '' : payload(txn);
+    if (!noLength) head += `content-length: ${Buffer.byteLength(b, 'latin1')}\r\n`;
+    head += ctype + '\r\n';
+    return withTerm({ bytes: Buffer.from(head + b, 'latin1'), close: false });
+  };
+  const dynamic = hdrs.length > 0 || body.kind === 'lf-string' || body.kind === 'lf-file';
+  if (!dynamic) {
+    const fixed = build(null as unknown as HttpTxn);
+    return () => fixed;
+  }
+  return build;
+}
+
+/** The part of the target after scheme://authority, as HAProxy's redirect uses it. */
+function pathAndQuery(uri: string): string {
+  if (uri.charCodeAt(0) === 0x2f) return uri;
+  const s = uri.indexOf('://');
+  if (s <= 0) return uri;
+  const p = uri.indexOf('/', s + 3);
+  return p < 0 ? '' : uri.slice(p);
+}
+
+/** redirect rules (both the `redirect` keyword and `http-request redirect`). */
+function compileRedirect(spec: RedirectSpec, env: RulesEnv, dir: Dir, loc: Loc, term: string | undefined): Step {
+  const code = spec.code;
+  const value = compileLogFormat(spec.value, env, loc, dir);
+  const startLine = `HTTP/1.1 ${code} ${REDIRECT_REASONS[code] ?? httpReason(code)}\r\ncontent-length: 0\r\nlocation: `;
+  let tail = '\r\n';
+  if (code === 302 || code === 303 || code === 307) tail += 'cache-control: no-cache\r\n';
+  if (spec.setCookie !== undefined) tail += `set-cookie: ${spec.setCookie}; path=/;\r\n`;
+  else if (spec.clearCookie !== undefined) tail += `set-cookie: ${spec.clearCookie}; path=/; Max-Age=0;\r\n`;
+  tail += '\r\n';
+  const uriPart = (txn: HttpTxn): string => {
+    let p = pathAndQuery(txn.uri());
+    if (spec.dropQuery) {
+      const q = p.indexOf('?');
+      if (q >= 0) p = p.slice(0, q);
+    }
+    if (spec.appendSlash && !p.endsWith('/')) p += '/';
+    return p;
+  };
+  return (txn) => {
+    const v = value(txn);
+    if (v === '' && spec.ignoreEmpty) return null;
+    let loc2: string;
+    if (spec.type === 'location') loc2 = v;
+    else if (spec.type === 'prefix') loc2 = v === '/' ? uriPart(txn) : v + uriPart(txn);
+    else loc2 = `${v}://${txn.reqHeaderLines('host')[0] ?? ''}${uriPart(txn)}`;
+    const r: Reply = { status: code, bytes: Buffer.from(startLine + loc2 + tail, 'latin1'), close: false };
+    return term === undefined ? r : { ...r, term };
   };
 }
 
-const NO_CACHE_CODES = new Set([302, 303, 307]);
-
-function compileRedirect(r: RedirectSpec, env: RulesEnv, loc: { file: string; line: number }): (t: HttpTxn) => Reply | null {
-  const value = compileLogFormat(r.value, env, loc);
-  const reason = { 301: 'Moved Permanently', 302: 'Found', 303: 'See Other', 307: 'Temporary Redirect', 308: 'Permanent Redirect' }[r.code];
-  return (t) => {
-    const v = value(t);
-    if (r.ignoreEmpty && v === '') return null;
-    let path = t.path();
-    const q = t.query();
-    if (r.appendSlash && !path.endsWith('/')) path += '/';
-    const pq = path + (r.dropQuery || q === null ? '' : `?${q}`);
-    let location: string;
-    if (r.type === 'location') location = v;
-    else if (r.type === 'prefix') location = v === '/' ? pq : v + pq;
-    else location = `${v}://${t.reqHeaderLines('host')[0] ?? ''}${pq}`;
-    const headers: [string, string][] = [['content-length', '0'], ['location', location]];
-    if (NO_CACHE_CODES.has(r.code)) headers.push(['cache-control', 'no-cache']);
-    if (r.setCookie !== undefined) headers.push(['set-cookie', `${r.setCookie.includes('=') ? r.setCookie : `${r.setCookie}=`}; path=/`]);
-    if (r.clearCookie !== undefined) headers.push(['set-cookie', `${r.clearCookie.replace(/=$/, '')}=; Expires=Thu, 01-Jan-1970 00:00:01 GMT; path=/`]);
-    return { status: r.code, bytes: replyBytes(r.code, reason, headers, ''), close: false, term: 'LR' };
-  };
-}
-
-// ---------------------------------------------------------------------------- rules
-
-/** What a compiled rule does: null = continue, 'stop' = stop this section's rules, or a reply. */
-type Action = (t: HttpTxn, res: boolean) => Reply | null | 'stop';
-
-function regexOf(r: RegexSpec, global: boolean): RegExp {
-  return new RegExp(r.re, r.flags + (global ? 'g' : ''));
-}
-
-/** `\1`-style references in a replacement as JS `$1`. */
-function jsReplacement(s: string): string {
-  return s.replace(/\$/g, '$$$$').replace(/\\([0-9])/g, '$$$1');
-}
-
-function compileAction(rule: HttpRule, env: RulesEnv, res: boolean): Action {
-  const p = rule.params;
+function compileAction(rule: HttpRule, px: ProxyConfig, env: RulesEnv, dir: Dir, kw: string): Step {
+  const a: HttpAction | undefined = rule.params;
   const loc = rule.loc;
-  if (p === undefined) return refuse(loc, `'${res ? 'http-response' : 'http-request'} ${rule.action}'`);
-  const hdrs = (t: HttpTxn) => (res ? t.editRes() : t.editReq());
-  switch (p.type) {
-    case 'allow': return () => 'stop';
-    case 'reject': return () => ({ status: 0, bytes: Buffer.alloc(0), close: true, term: 'PR' });
-    case 'deny': {
-      if (rule.action === 'tarpit') return refuse(loc, "'tarpit'");
-      // a denied response is replaced by a 502 unless a status says otherwise (http-response deny)
-      const fn = compileReply(p.reply, env, loc, res ? 'PH' : 'PR', false);
-      return (t) => fn(t);
-    }
-    case 'tarpit': return refuse(loc, "'tarpit'");
-    case 'return': {
-      const fn = compileReply(p.reply, env, loc, 'LR', false);
-      return (t) => fn(t);
-    }
-    case 'auth': return refuse(loc, "'http-request auth' (userlists)");
-    case 'redirect': {
-      const fn = compileRedirect(p.redirect, env, loc);
-      return (t) => fn(t);
-    }
-    case 'set-header': case 'add-header': {
-      const name = p.name;
-      const lower = name.toLowerCase();
-      const value = compileLogFormat(p.value, env, loc);
-      const set = p.type === 'set-header';
-      return (t) => {
-        const v = value(t); // computed before the removal: it may read the old value
-        const l = hdrs(t);
-        if (set) l.del(lower);
-        l.add(lower, v);
-        return null;
-      };
-    }
-    case 'del-header': {
-      const lower = p.name.toLowerCase();
-      const m = p.match;
-      if (m === 'str') return (t) => { hdrs(t).del(lower); return null; };
-      const re = p.regex !== undefined ? regexOf(p.regex, false) : null;
-      const l = lower;
-      return (t) => {
-        const list = hdrs(t);
-        for (let i = list.names.length - 1; i >= 0; i--) {
-          const n = list.names[i] as string;
-          const hit = m === 'beg' ? n.startsWith(l) : m === 'end' ? n.endsWith(l) : m === 'sub' ? n.includes(l) : re !== null && re.test(n);
-          if (hit) { list.names.splice(i, 1); list.values.splice(i, 1); }
-        }
-        return null;
-      };
-    }
-    case 'replace-header': case 'replace-value': {
-      const lower = p.name.toLowerCase();
-      const re = regexOf(p.regex, false);
-      const repl = compileLogFormat(p.replace, env, loc);
-      const perValue = p.type === 'replace-value';
-      return (t) => {
-        const list = hdrs(t);
-        const r = jsReplacement(repl(t));
-        for (let i = 0; i < list.names.length; i++) {
-          if (list.names[i] !== lower) continue;
-          const v = list.values[i] as string;
-          list.values[i] = perValue
-            ? v.split(',').map((x) => { const y = x.trim(); return re.test(y) ? y.replace(re, r) : y; }).join(', ')
-            : re.test(v) ? v.replace(re, r) : v;
-        }
-        return null;
-      };
-    }
-    case 'set-path': case 'set-pathq': case 'set-query': case 'set-uri': case 'set-method': {
-      const value = compileLogFormat(p.value, env, loc);
-      const type = p.type;
-      return (t) => {
-        const v = value(t);
-        const q = t.query();
-        if (type === 'set-method') t.reqMethod = v;
-        else if (type === 'set-uri') t.reqUri = v;
-        else if (type === 'set-pathq') t.reqUri = v;
-        else if (type === 'set-path') t.reqUri = v + (q === null ? '' : `?${q}`);
-        else t.reqUri = t.path() + (v === '' ? '' : `?${v.replace(/^\?/, '')}`);
-        return null;
-      };
-    }
-    case 'replace-path': case 'replace-pathq': case 'replace-uri': {
-      const re = regexOf(p.regex, false);
-      const repl = compileLogFormat(p.replace, env, loc);
-      const type = p.type;
-      return (t) => {
-        const r = jsReplacement(repl(t));
-        if (type === 'replace-uri' || type === 'replace-pathq') {
-          const u = t.uri();
-          if (re.test(u)) t.reqUri = u.replace(re, r);
-        } else {
-          const path = t.path();
-          const q = t.query();
-          if (re.test(path)) t.reqUri = path.replace(re, r) + (q === null ? '' : `?${q}`);
-        }
-        return null;
-      };
-    }
+  if (a === undefined) throw refuse(loc, `'${kw} ${rule.action}'`);
+  const req = dir === 'req';
+  switch (a.type) {
+    case 'allow': return () => STOP;
+    case 'deny': return compileReply(a.reply, true, px, env, dir, loc, req ? 'PR' : undefined);
+    case 'return': return compileReply(a.reply, false, px, env, dir, loc, req ? 'LR' : undefined);
+    case 'redirect': return compileRedirect(a.redirect, env, dir, loc, req ? 'LR' : undefined);
+    case 'set-header': case 'add-header': case 'del-header': case 'replace-header': case 'replace-value':
+      return editHeaders(a, env, dir, loc);
+    case 'set-path': case 'set-pathq': case 'set-query': case 'set-uri': case 'set-method':
+    case 'replace-path': case 'replace-pathq': case 'replace-uri':
+      if (!req) throw refuse(loc, `'${kw} ${rule.action}'`);
+      return editUri(a, env, loc);
     case 'set-status': {
-      const status = p.status;
-      const reason = p.reason;
-      return (t) => {
-        t.resStatus = status;
-        t.resReason = reason ?? reasonOf(status);
+      if (req) throw refuse(loc, `'${kw} ${rule.action}'`);
+      const status = a.status;
+      const reason = a.reason ?? httpReason(status);
+      return (txn) => {
+        txn.resStatus = status;
+        txn.resReason = reason;
         return null;
       };
     }
     default:
-      return refuse(loc, `'${rule.action}'`);
+      // reject, tarpit, auth: they need the engine (close without reply, delay, credentials)
+      throw refuse(loc, `'${kw} ${rule.action}'`);
   }
 }
 
-function compileList(rules: HttpRule[], px: ProxyConfig, env: RulesEnv, res: boolean): ((t: HttpTxn) => Reply | null) | null {
-  if (rules.length === 0) return null;
-  const list = rules.map((r) => ({ cond: r.cond === undefined ? null : compileCondition(r.cond, px, env), act: compileAction(r, env, res) }));
-  return (t) => {
-    for (const r of list) {
-      if (r.cond !== null && !r.cond(t)) continue;
-      const out = r.act(t, res);
-      if (out === 'stop') return null;
-      if (out !== null) return out;
-    }
-    return null;
-  };
+function compileList(rules: readonly HttpRule[], px: ProxyConfig, env: RulesEnv, dir: Dir, kw: string): CompiledRule[] {
+  return rules.map((r) => ({
+    cond: r.cond === undefined ? null : compileCondition(r.cond, px, env, dir),
+    run: compileAction(r, px, env, dir, kw),
+  }));
+}
+
+function runList(list: readonly CompiledRule[], txn: HttpTxn): Outcome {
+  for (let i = 0; i < list.length; i++) {
+    const r = list[i] as CompiledRule;
+    if (r.cond !== null && !r.cond(txn)) continue;
+    const o = r.run(txn);
+    if (o !== null) return o;
+  }
+  return null;
 }
 
 export function compileProxyRules(px: ProxyConfig, env: RulesEnv): ProxyRules {
-  for (const r of px.httpAfterResponse) refuse(r.loc, "'http-after-response' rules");
-  const req = compileList(px.httpRequest, px, env, false);
-  const redirects = compileList(px.redirects, px, env, false);
-  const resp = compileList(px.httpResponse, px, env, true);
-  if (req === null && redirects === null && resp === null) return NO_RULES;
+  const after = px.httpAfterResponse[0];
+  if (after !== undefined) throw refuse(after.loc, `'http-after-response ${after.action}'`);
+  const reqRules = compileList(px.httpRequest, px, env, 'req', 'http-request');
+  const redirects = compileList(px.redirects, px, env, 'req', 'redirect');
+  const resRules = compileList(px.httpResponse, px, env, 'res', 'http-response');
+  const empty = reqRules.length === 0 && redirects.length === 0 && resRules.length === 0;
   return {
-    empty: false,
-    request: (t) => {
-      if (req !== null) { const r = req(t); if (r !== null) return r; }
-      return redirects !== null ? redirects(t) : null;
+    empty,
+    request(txn) {
+      const o = runList(reqRules, txn);
+      if (o !== null && o !== STOP) return o;
+      const r = runList(redirects, txn);
+      return r === STOP ? null : r;
     },
-    response: (t) => (resp !== null ? resp(t) : null),
+    response(txn) {
+      const o = runList(resRules, txn);
+      return o === STOP ? null : o;
+    },
+  };
+}
+
+/**
+ * use_backend rules in order (static names and dynamic `%[...]` names), then default_backend,
+ * then a listen's own servers (`own` when the caller has it); null = no backend (the engine's 503).
+ */
+export function compileRouting(px: ProxyConfig, env: RulesEnv, own?: BackendRuntime | null): (txn: HttpTxn) => BackendRuntime | null {
+  const target = (name: string, loc: Loc): BackendRuntime => {
+    const b = env.backend(name);
+    if (b === undefined) throw new HalyardError('HLY_CFG_REFERENCE', `${at(loc)} : proxy '${px.name}': backend '${name}' is missing or disabled.`);
+    return b;
+  };
+  type Rule = { cond: TxnPred | null; fixed: BackendRuntime | null; name: ((txn: HttpTxn) => string) | null };
+  const rules: Rule[] = px.useBackends.map((ub) => {
+    const cond = ub.cond === undefined ? null : compileCondition(ub.cond, px, env);
+    if (!ub.dynamic) return { cond, fixed: target(ub.name, ub.loc), name: null };
+    const lf = parseLogFormat(ub.name, 1 << 5, dirname(ub.loc.file));
+    if ('err' in lf) throw new HalyardError('HLY_CFG_BAD_ARG', `${at(ub.loc)} : failed to parse use_backend rule '${ub.name}' : ${lf.err}`);
+    if ('unsupported' in lf) throw refuse(ub.loc, `${lf.unsupported} in use_backend rule '${ub.name}'`);
+    return { cond, fixed: null, name: compileLogFormat(lf as LogFormat, env, ub.loc) };
+  });
+  const dflt = px.defaultBackend !== undefined
+    ? target(px.defaultBackend.name, px.defaultBackend.loc)
+    : own !== undefined ? own : px.kind === 'listen' ? env.backend(px.name) ?? null : null;
+  if (rules.length === 0) return () => dflt;
+  return (txn) => {
+    for (const r of rules) {
+      if (r.cond !== null && !r.cond(txn)) continue;
+      if (r.fixed !== null) return r.fixed;
+      // a dynamic name that names no backend ends the rules: default_backend applies
+      return env.backend((r.name as (txn: HttpTxn) => string)(txn)) ?? dflt;
+    }
+    return dflt;
   };
 }

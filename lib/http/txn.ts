@@ -82,6 +82,19 @@ export class HeaderList {
     return n;
   }
 
+  /** Removes every line whose (lowercase) name satisfies `pred`; returns how many went. */
+  delNames(pred: (lower: string) => boolean): number {
+    let n = 0;
+    for (let i = this.names.length - 1; i >= 0; i--) {
+      if (pred(this.names[i] as string)) {
+        this.names.splice(i, 1);
+        this.values.splice(i, 1);
+        n++;
+      }
+    }
+    return n;
+  }
+
   /** "name: value\r\n" for every line, latin1. */
   write(out: string[]): void {
     for (let i = 0; i < this.names.length; i++) out.push(this.names[i] as string, ': ', this.values[i] as string, '\r\n');
@@ -217,6 +230,11 @@ export class HttpTxn {
     if (h === null) return out;
     for (let i = h.find(lower); i >= 0; i = h.find(lower, i + 1)) out.push(h.value(i));
     return out;
+  }
+
+  /** Every response field line as [lowercase name, value], in order (empty before the response). */
+  resHeaderAll(): HeaderList {
+    return this.resHeaders ?? (this.res === null ? new HeaderList() : HeaderList.fromHead(this.res));
   }
 
   editRes(): HeaderList {

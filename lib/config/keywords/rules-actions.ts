@@ -24,6 +24,9 @@ const fail = (msg: string): Fail => ({ ok: false, msg });
 /** Codes HAProxy has a built-in error page for (deny without a body uses them). */
 export const ERROR_CODES: ReadonlySet<number> = new Set([200, 400, 401, 403, 404, 405, 407, 408, 410, 413, 425, 429, 500, 501, 502, 503, 504]);
 
+/** The http-response checkpoints (FE_HRS_HDR, BE_HRS_HDR) in a rule's `where` mask. */
+const RESPONSE_CKP = (1 << 16) | (1 << 12);
+
 const isCond = (w: string | undefined): boolean => w === 'if' || w === 'unless';
 
 function lf(s: string, env: ActionEnv): LogFormat | Fail {
@@ -107,7 +110,10 @@ function parseReply(a: readonly string[], defStatus: number, withDenyStatus: boo
   if (body.kind === 'none' && (!isReturn || explicitDefault) && !ERROR_CODES.has(status)) {
     return fail(`status code '${status}' not handled by default with 'default-errorfiles' argument..`);
   }
-  return { reply: { status, ...(contentType !== undefined ? { contentType } : {}), body, headers }, next: i };
+  return {
+    reply: { status, ...(contentType !== undefined ? { contentType } : {}), body, headers, ...(explicitDefault ? { defaultErrorfiles: true as const } : {}) },
+    next: i,
+  };
 }
 
 export const REDIRECT_EXPECTS = `expects 'code', 'prefix', 'location', 'scheme', 'set-cookie', 'clear-cookie', 'drop-query', 'ignore-empty' or 'append-slash'`;
@@ -174,7 +180,8 @@ export function parseAction(action: string, a: readonly string[], env: ActionEnv
     case 'allow': case 'reject':
       return { ok: true, action: { type: action }, next: 0 };
     case 'deny': case 'tarpit': {
-      const r = parseReply(a, action === 'deny' ? 403 : 500, true, env, false);
+      // http-response deny defaults to 502, http-request deny to 403 (HAProxy's parse_http_deny)
+      const r = parseReply(a, action === 'deny' ? ((env.where & RESPONSE_CKP) !== 0 ? 502 : 403) : 500, true, env, false);
       if (isFail(r)) return r;
       return { ok: true, action: { type: action, reply: r.reply }, next: r.next };
     }

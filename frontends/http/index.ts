@@ -26,7 +26,7 @@ export function httpFrontendFactory(ctx: FrontendContext): Frontend {
   const backendOf = (brt: BackendRuntime): BackendHttp => {
     let bh = perBackend.get(brt);
     if (bh === undefined) {
-      bh = buildBackendHttp(brt, px);
+      bh = buildBackendHttp(brt, px, ctx.backend);
       perBackend.set(brt, bh);
     }
     return bh;
@@ -46,7 +46,7 @@ export function httpFrontendFactory(ctx: FrontendContext): Frontend {
 /** Per-backend settings, built once per (frontend, backend) pair. */
 const backendCache = new WeakMap<BackendRuntime, BackendHttp>();
 
-function buildBackendHttp(brt: BackendRuntime, fe: ProxyConfig): BackendHttp {
+function buildBackendHttp(brt: BackendRuntime, fe: ProxyConfig, backend: (name: string) => BackendRuntime | undefined): BackendHttp {
   const cached = backendCache.get(brt);
   if (cached !== undefined) return cached;
   const px = brt.px;
@@ -57,7 +57,7 @@ function buildBackendHttp(brt: BackendRuntime, fe: ProxyConfig): BackendHttp {
   const bh: BackendHttp = {
     brt,
     // a listen section's rules run once, as the frontend's
-    rules: px === fe ? { request: () => null, response: () => null, empty: true } : compileProxyRules(px, { px, backend: () => undefined, errorPage }),
+    rules: px === fe ? { request: () => null, response: () => null, empty: true } : compileProxyRules(px, { px, backend, errorPage }),
     mode: connMode(px),
     forwardfor: forwardFor(px),
     errorPage,

@@ -30,6 +30,8 @@ export interface OriginMessage {
   /** exact bytes of the message (head + body as framed, or the unparseable rest) */
   bytes: Buffer;
   complete: boolean;
+  /** arrival order across all origin connections (a complete message: when it completed) */
+  seq: number;
   /** reasons a downstream server could read these bytes differently; empty when unambiguous */
   problems: string[];
 }
@@ -37,6 +39,8 @@ export interface OriginMessage {
 interface Conn {
   chunks: Buffer[];
   buf: Buffer;
+  /** arrival order of the first byte of `buf` */
+  bufSeq: number;
   messages: OriginMessage[];
   dead: boolean;
 }
@@ -116,7 +120,7 @@ export function parseOriginMessage(buf: Buffer, lastIp: string | null): Parsed {
     end = bodyStart + length;
     if (end > buf.length) return { kind: 'need' };
   }
-  return { kind: 'msg', end, msg: { ip, line: reqLine, bytes: Buffer.from(buf.subarray(0, end)), complete: true, problems } };
+  return { kind: 'msg', end, msg: { ip, line: reqLine, bytes: Buffer.from(buf.subarray(0, end)), complete: true, seq: 0, problems } };
 }
 
 /** End offset of a chunked body starting at `p`: -1 need more, -2 invalid. */
@@ -159,10 +163,11 @@ const BAD = Buffer.from('HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\nconnec
 
 export async function recordingOrigin(): Promise<RecordingOrigin> {
   const conns: Conn[] = [];
+  let seq = 0;
   const open = new Set<net.Socket>();
   let idleWaiters: (() => void)[] = [];
   const server = net.createServer({ allowHalfOpen: false }, (sock) => {
-    const c: Conn = { chunks: [], buf: Buffer.alloc(0), messages: [], dead: false };
+    const c: Conn = { chunks: [], buf: Buffer.alloc(0), bufSeq: 0, messages: [], dead: false };
     conns.push(c);
     open.add(sock);
     sock.setNoDelay(true);
@@ -174,6 +179,7 @@ export async function recordingOrigin(): Promise<RecordingOrigin> {
     sock.on('data', (d: Buffer) => {
       c.chunks.push(d);
       if (c.dead) return;
+      if (c.buf.length === 0) c.bufSeq = ++seq;
       c.buf = c.buf.length === 0 ? d : Buffer.concat([c.buf, d]);
       for (;;) {
         if (c.buf.length === 0) return;
@@ -181,14 +187,16 @@ export async function recordingOrigin(): Promise<RecordingOrigin> {
         const r = parseOriginMessage(c.buf, lastIp);
         if (r.kind === 'need') return;
         if (r.kind === 'garbage') {
-          c.messages.push({ ip: lastIp, line: '', bytes: c.buf, complete: false, problems: [`unparseable: ${r.why}`] });
+          c.messages.push({ ip: lastIp, line: '', bytes: c.buf, complete: false, seq: c.bufSeq, problems: [`unparseable: ${r.why}`] });
           c.buf = Buffer.alloc(0);
           c.dead = true;
           sock.end(BAD);
           return;
         }
+        r.msg.seq = ++seq;
         c.messages.push(r.msg);
         c.buf = c.buf.subarray(r.end);
+        if (c.buf.length > 0) c.bufSeq = ++seq;
         sock.write(OK);
       }
     });
@@ -206,10 +214,10 @@ export async function recordingOrigin(): Promise<RecordingOrigin> {
           const lastIp = c.messages.length > 0 ? (c.messages[c.messages.length - 1] as OriginMessage).ip : null;
           const r = parseOriginMessage(c.buf, lastIp);
           const ip = r.kind === 'msg' ? r.msg.ip : /\r\nx-forwarded-for: *([^\r\n]*)/i.exec(c.buf.toString('latin1'))?.[1] ?? lastIp;
-          out.push({ ip, line: c.buf.toString('latin1', 0, Math.max(0, c.buf.indexOf('\r\n'))), bytes: c.buf, complete: false, problems: [] });
+          out.push({ ip, line: c.buf.toString('latin1', 0, Math.max(0, c.buf.indexOf('\r\n'))), bytes: c.buf, complete: false, seq: c.bufSeq, problems: [] });
         }
       }
-      return out;
+      return out.sort((a, b) => a.seq - b.seq);
     },
     close: () => new Promise<void>((r) => { for (const s of open) s.destroy(); server.close(() => r()); }),
   };
@@ -294,7 +302,10 @@ export function classify(ref: Reference, r: PayloadResult): { cls: Cls; why: str
   const ambiguous = r.messages.flatMap((m) => m.problems);
   if (r.exchange.ended === 'deadline') return { cls: 'looser', why: `still open after the safety deadline; ${got}` };
   if (ref.verdict === 'rejected') {
-    if (fwd) return { cls: 'looser', why: `reference rejects; origin received ${r.messages.length} message(s): ${r.messages.map((m) => JSON.stringify(m.line)).join(', ')}` };
+    if (fwd) {
+      const what = r.messages.map((m) => `${JSON.stringify(m.line)} (${m.bytes.length} bytes, ${m.complete ? 'complete' : 'incomplete'})`).join(', ');
+      return { cls: 'looser', why: `reference rejects; origin received ${r.messages.length} message(s): ${what}; client read ${got}` };
+    }
     if (st.includes(200)) return { cls: 'looser', why: `reference rejects; client read ${got}` };
     return st.join(',') === ref.statuses.join(',') ? { cls: 'same', why: '' } : { cls: 'differ', why: `both reject; reference [${ref.statuses.join(',')}], ${got}` };
   }

@@ -55,7 +55,10 @@ export const MALFORMED_HTTP: readonly MalformedHttpCase[] = [
   { name: 'CL: negative', request: post('Content-Length: -3\r\n', 'abc') },
   { name: 'CL: hexadecimal', request: post('Content-Length: 0x03\r\n', 'abc') },
   { name: 'CL: letters after the digits', request: post('Content-Length: 3abc\r\n', 'abc') },
-  { name: 'CL: beyond 2^64', request: post('Content-Length: 18446744073709551617\r\n', 'abc') },
+  {
+    name: 'CL: beyond 2^64', request: post('Content-Length: 18446744073709551617\r\n', 'abc'),
+    stricter: 'haproxy 2.6.12 wraps a Content-Length above 2^64 (2^64+1 reads as 1: it forwards one byte of body and the header unchanged); Halyard refuses it',
+  },
   { name: 'CL: leading zeros', request: post('Content-Length: 0003\r\n', 'abc') },
   { name: 'CL: body shorter than announced, then a pipelined GET inside it', request: post('Content-Length: 30\r\n', SMUGGLED) },
   // chunked bodies

@@ -117,8 +117,11 @@ export interface Exchange {
   raw: Buffer;
   /** the responses in `raw`, split by their framing */
   responses: ParsedResponse[];
-  /** how the connection ended: 'end' (FIN), 'reset' (ECONNRESET/EPIPE), 'deadline' (our safety net) */
-  ended: 'end' | 'reset' | 'deadline';
+  /**
+   * how the exchange ended: 'end' (the proxy closed), 'reset' (ECONNRESET/EPIPE), 'complete'
+   * (the expected responses were complete by their framing: we closed), 'deadline' (safety net)
+   */
+  ended: 'end' | 'reset' | 'complete' | 'deadline';
   ms: number;
 }
 
@@ -139,6 +142,8 @@ export interface SendOptions {
   deadlineMs?: number;
   /** after writing, half-close the sending side */
   end?: boolean;
+  /** finish (and close) once this many responses are complete by their framing */
+  responses?: number;
 }
 
 /**
@@ -158,8 +163,14 @@ export function sendRaw(port: number, bytes: Buffer, opts: SendOptions = {}): Pr
       c.write(bytes);
       if (opts.end === true) c.end();
     });
-    c.on('data', (d: Buffer) => chunks.push(d));
-    c.on('error', () => { if (ended !== 'deadline') ended = 'reset'; });
+    c.on('data', (d: Buffer) => {
+      chunks.push(d);
+      const want = opts.responses;
+      if (want === undefined) return;
+      const rs = splitResponses(Buffer.concat(chunks));
+      if (rs.filter((r) => r.status > 0 && !r.closeDelimited).length >= want) { ended = 'complete'; c.destroy(); }
+    });
+    c.on('error', () => { if (ended === 'end') ended = 'reset'; });
     c.on('close', () => {
       if (settled) return;
       settled = true;

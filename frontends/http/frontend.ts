@@ -13,6 +13,7 @@ import type { BackendRuntime } from '../../lib/runtime/backend-runtime.js';
 import { FrontendBase, type GlobalLimit } from '../../lib/runtime/frontend.js';
 import type { ProxyRules, Router } from './hooks.js';
 import { HttpSession } from './session.js';
+import type { StatsEndpoint } from './stats-gate.js';
 import { IdlePools } from './server-conn.js';
 
 import { MODE_CLO, MODE_KAL, MODE_SCL, type ConnMode } from './hooks.js';
@@ -55,6 +56,8 @@ export interface HttpFrontendConfig {
   readonly backendOf: (brt: BackendRuntime) => BackendHttp;
   readonly forwardfor: ForwardFor | null;
   readonly errorPage: (status: number) => Buffer;
+  /** `stats enable`: where the stats app listens (stats-ui starts it), else null */
+  readonly stats: StatsEndpoint | null;
 }
 
 export class HttpFrontend extends FrontendBase {
@@ -72,6 +75,7 @@ export class HttpFrontend extends FrontendBase {
   readonly timeoutKeepAlive: number;
   readonly timeoutTunnel: number;
   readonly sessions = new Set<HttpSession>();
+  readonly stats: StatsEndpoint | null;
 
   constructor(cfg: HttpFrontendConfig, global: GlobalLimit) {
     super(cfg.px.name, cfg.id, 'http', cfg.binds, cfg.maxconn, global);
@@ -82,6 +86,7 @@ export class HttpFrontend extends FrontendBase {
     this.backendOf = cfg.backendOf;
     this.forwardfor = cfg.forwardfor;
     this.errorPage = cfg.errorPage;
+    this.stats = cfg.stats;
     this.connMode = connMode(cfg.px);
     const t = cfg.px.timeouts;
     this.timeoutClient = t.client ?? 0;
@@ -108,6 +113,8 @@ export class HttpFrontend extends FrontendBase {
   /** Soft stop: idle keep-alive connections close now, busy ones after their response. */
   override stopAccepting(): void {
     super.stopAccepting();
+    // the stats page's event streams never end on their own
+    this.stats?.onStop?.();
     for (const s of this.sessions) s.closeIfIdle();
     IdlePools.closeAll();
   }

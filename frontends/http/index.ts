@@ -10,17 +10,20 @@ import type { BackendRuntime } from '../../lib/runtime/backend-runtime.js';
 import type { Frontend } from '../../lib/runtime/frontend.js';
 import type { FrontendContext } from '../../lib/runtime/runtime.js';
 import { cookiePersistence } from '../../backends/persistence/cookie.js';
+import type { HttpTxn } from '../../lib/http/txn.js';
+import { compileStatsGate } from './stats-gate.js';
 import { HttpFrontend, connMode, errorPages, type BackendHttp, type ForwardFor } from './frontend.js';
 
 export { HttpFrontend } from './frontend.js';
+export { STATS_HEADER, DEFAULT_STATS_URI, type StatsEndpoint } from './stats-gate.js';
 
 export function httpFrontendFactory(ctx: FrontendContext): Frontend {
   const px = ctx.px;
-  if (px.stats.enabled) {
-    throw new HalyardError('HLY_CFG_UNSUPPORTED', `${px.loc.file}:${px.loc.line} : 'stats enable' in ${px.kind} '${px.name}': the stats page is not served by Halyard yet.`);
-  }
   const env = { px, backend: ctx.backend, errorPage: errorPages(px) };
-  const router = compileRouting(px, env, ctx.own);
+  const proxied = compileRouting(px, env, ctx.own);
+  // `stats enable`: the stats URI goes to the stats app, everything else is proxied as usual
+  const stats = px.stats.enabled ? compileStatsGate(px, env, ctx.id) : null;
+  const router = stats === null ? proxied : (txn: HttpTxn) => stats.route(txn) ?? proxied(txn);
   const rules = compileProxyRules(px, env);
   const perBackend = new Map<BackendRuntime, BackendHttp>();
   const backendOf = (brt: BackendRuntime): BackendHttp => {
@@ -40,6 +43,7 @@ export function httpFrontendFactory(ctx: FrontendContext): Frontend {
     maxconn: px.maxconn > 0 ? px.maxconn : ctx.global.max,
     logger: ctx.logger, router, rules, backendOf,
     forwardfor: forwardFor(px), errorPage: env.errorPage,
+    stats: stats?.endpoint ?? null,
   }, ctx.global);
 }
 
@@ -50,6 +54,9 @@ function buildBackendHttp(brt: BackendRuntime, fe: ProxyConfig, backend: (name: 
   const cached = backendCache.get(brt);
   if (cached !== undefined) return cached;
   const px = brt.px;
+  if (px.kind === 'backend' && px.stats.enabled) {
+    throw new HalyardError('HLY_CFG_UNSUPPORTED', `${px.loc.file}:${px.loc.line} : 'stats' in backend '${px.name}' is not supported by Halyard yet; enable the stats page in a frontend or listen section.`);
+  }
   if (px.mode !== 'http') {
     throw new HalyardError('HLY_CFG_UNSUPPORTED', `${px.loc.file}:${px.loc.line} : HTTP frontend '${fe.name}' using TCP backend '${px.name}' is not supported by Halyard.`);
   }

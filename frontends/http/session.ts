@@ -213,6 +213,7 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
   private badRequest(status: number): void {
     this.fe.counters.badReqs++;
     this.fe.counters.reqTot++;
+    this.fe.counters.reqRate.hit();
     this.requestLine = '<BADREQ>';
     this.setTerm('P', 'R');
     const page = status === 400 ? ERR_400 : this.fe.errorPage(status);
@@ -302,6 +303,7 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
     }
     this.fe.counters.badReqs++;
     this.fe.counters.reqTot++;
+    this.fe.counters.reqRate.hit();
     this.requestLine = '<BADREQ>';
     this.setTerm('c', 'R');
     this.closeClient = true;
@@ -315,6 +317,7 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
     const txn = this.txn;
     txn.reset(this.req);
     fe.counters.reqTot++;
+    fe.counters.reqRate.hit();
     // the request line as received, for the log only
     if (fe.logger.enabled) this.requestLine = `${this.req.method()} ${this.req.uri()} HTTP/1.${this.req.version === 10 ? '0' : '1'}`;
     if (this.req.closeAfter || (this.req.connection & CONN_CLOSE) !== 0 || (this.req.version === 10 && (this.req.connection & CONN_KEEPALIVE) === 0)) {

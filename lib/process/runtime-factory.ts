@@ -31,8 +31,12 @@ export function makeServeRuntime(cfg: HalyardConfig, quiet: boolean): ServeRunti
     checker.onMarkedUp((srv, _be, shutdownBackups) => pool.markedUp(srv, shutdownBackups));
     checker.setQueueProbe((be) => be.counters.queueCur);
   }
+  // stats (CSV, runtime API, stats page) read check results through the runtime's snapshot
+  rt.checks = (srv) => checks.of(srv);
   checks.start();
   return {
+    runtime: rt,
+    checks,
     frontends: rt.frontends,
     backendSessions: (name) => rt.backends.get(name)?.counters.cumSess ?? 0,
     close: () => { checks.stop(); logs.close(); },

@@ -2,6 +2,8 @@
 // keeping it this small is what lets the same shell drive one process today and workers tomorrow.
 import type { Socket } from 'node:net';
 import type { HalyardConfig } from '../config/model.js';
+import type { Runtime } from '../runtime/runtime.js';
+import type { HealthChecks } from '../../backends/health/index.js';
 
 export interface ServedFrontend {
   readonly name: string;
@@ -19,6 +21,9 @@ export interface ServedFrontend {
 }
 
 export interface ServeRuntime {
+  /** the runtime objects the stats page and runtime API read (absent in minimal test shells) */
+  readonly runtime?: Runtime;
+  readonly checks?: HealthChecks;
   readonly frontends: readonly ServedFrontend[];
   /** sessions ever assigned by the backend of that name (the BE figure of the stop line), 0 if none */
   backendSessions(name: string): number;

@@ -55,26 +55,27 @@ function apply(src: StatsSource, be: Be, srv: Server, action: string, weight: st
     case 'ready':
       be.setAdmin(srv, SrvAdmin.FMAINT, false, 'stats page');
       be.setAdmin(srv, SrvAdmin.FDRAIN, false, 'stats page');
+      hc?.syncMaint();
       return true;
     case 'drain':
       be.setAdmin(srv, SrvAdmin.FMAINT, false, 'stats page');
       be.setAdmin(srv, SrvAdmin.FDRAIN, true, 'stats page');
+      hc?.syncMaint();
       return true;
     case 'maint':
       be.setAdmin(srv, SrvAdmin.FMAINT, true, 'stats page');
+      hc?.syncMaint();
       return true;
     case 'weight':
       return be.setWeight(srv, weight) === null;
     case 'dhlth':
       if (hc === undefined) return false;
-      // unchecked, a server counts as up (HAProxy's `disable health`)
-      hc.stop();
-      if (!srv.inMaint) serverState(be, srv, SrvState.RUNNING, 'health check disabled from the stats page');
+      // runs stop, the server keeps its state and shows "no check" (HAProxy's `disable health`)
+      hc.setAdminEnabled(false);
       return true;
     case 'ehlth':
       if (hc === undefined) return false;
-      hc.stop();
-      hc.start(0);
+      hc.setAdminEnabled(true);
       return true;
     case 'hrunn':
       if (hc === undefined) return false;

@@ -76,11 +76,13 @@ export function startStatsApp(ep: StatsEndpoint, src: StatsSource): StatsApp {
     bodyLimit: 64 * 1024,
     serverFactory: (handler) => {
       server = createServer((req: IncomingMessage, res: ServerResponse) => {
+        res.sendDate = false;
         if (ready) handler(req, res);
         else whenReady.then(() => handler(req, res), () => res.writeHead(503).end());
       });
-      // the engine pools connections to us: keep them longer than it keeps idle ones
-      server.keepAliveTimeout = 120_000;
+      // the engine pools its connections to us and closes idle ones itself (this also keeps
+      // Node's Keep-Alive header out of the responses)
+      server.keepAliveTimeout = 0;
       return server;
     },
   });

@@ -1,13 +1,10 @@
 /**
- * What the stats page shows, computed from the runtime's counter snapshot plus the read-only
- * fields of servers and health checks (state, weights, last check). One row shape for the three
+ * What the stats page shows, computed from the runtime's snapshot (lib/runtime/snapshot.ts). One row shape for the three
  * kinds HAProxy draws (frontend, server, backend), every value already formatted, so the HTML
  * template and the live updates (events.ts) print the same thing.
  */
 import { hostname } from 'node:os';
-import type { Server } from '../backends/server.js';
-import { SrvState } from '../backends/server.js';
-import { checkStatusRow, type HealthChecks } from '../backends/health/index.js';
+import type { HealthChecks } from '../backends/health/index.js';
 import type { HalyardConfig, ProxyConfig } from '../lib/config/model.js';
 import type { Runtime } from '../lib/runtime/runtime.js';
 import type { BackendStats, FrontendStats, RuntimeSnapshot, ServerStats } from '../lib/runtime/snapshot.js';
@@ -18,8 +15,6 @@ export interface StatsSource {
   readonly runtime: Runtime;
   readonly checks: HealthChecks | null;
   readonly config: HalyardConfig;
-  /** unix ms the process started serving */
-  readonly startedAt: number;
 }
 
 export type RowKind = 'frontend' | 'server' | 'backend';
@@ -109,7 +104,7 @@ export function infoView(src: StatsSource, px: ProxyConfig, snap: RuntimeSnapsho
   const g = src.config.global;
   return {
     pid: process.pid,
-    uptime: uptime((snap.at - src.startedAt) / 1000),
+    uptime: uptime((snap.at - snap.startedAt) / 1000),
     maxconn: snap.maxconn > 0 ? String(snap.maxconn) : 'unlimited',
     actconn: snap.actconn,
     node: px.stats.showNode !== undefined && px.stats.showNode !== '' ? px.stats.showNode : g.node ?? hostname(),
@@ -126,28 +121,21 @@ export function visibleProxies(src: StatsSource, self: ProxyConfig): ProxyConfig
 }
 
 export function proxyViews(src: StatsSource, self: ProxyConfig, snap: RuntimeSnapshot): ProxyView[] {
-  const fes = new Map<string, FrontendStats>(snap.frontends.map((f) => [f.pxname, f]));
-  const bes = new Map<string, BackendStats>(snap.backends.map((b) => [b.pxname, b]));
-  const now = snap.at;
+  const visible = new Map(visibleProxies(src, self).map((px) => [px.name, px]));
   const out: ProxyView[] = [];
-  for (const px of visibleProxies(src, self)) {
+  for (const p of snap.proxies) {
+    const px = visible.get(p.name);
+    if (px === undefined) continue;
     const rows: Row[] = [];
-    const f = fes.get(px.name);
-    if (f !== undefined) rows.push(frontendRow(px.name, f));
-    const b = bes.get(px.name);
-    const pool = src.runtime.pools.get(px.name);
-    if (b !== undefined && pool !== undefined) {
-      b.servers.forEach((ss, i) => {
-        const srv = pool.be.servers[i];
-        if (srv !== undefined) rows.push(serverRow(px.name, ss, srv, src, now));
-      });
-      rows.push(backendRow(px, b, pool.be.servers, src, now));
+    if (p.frontend !== null) rows.push(frontendRow(p.name, p.frontend));
+    const b = p.backend;
+    if (b !== null) {
+      for (const ss of b.servers) rows.push(serverRow(p.name, ss));
+      rows.push(backendRow(b));
     }
-    if (rows.length === 0) continue;
     out.push({
-      name: px.name, id: f?.iid ?? b?.iid ?? 0,
-      cap: px.kind === 'listen' ? 'proxy' : px.kind, mode: px.mode,
-      rows, hasServers: b !== undefined && b.servers.length > 0, problem: rows.some((r) => r.problem),
+      name: p.name, id: p.iid, cap: px.kind === 'listen' ? 'proxy' : px.kind, mode: p.mode,
+      rows, hasServers: b !== null && b.servers.length > 0, problem: rows.some((r) => r.problem),
     });
   }
   return out;
@@ -166,10 +154,14 @@ function frontendRow(px: string, f: FrontendStats): Row {
     id: `${px}/Frontend`, kind: 'frontend', name: 'Frontend', cls: 'frontend',
     problem: f.status !== 'OPEN', down: false, legend: '',
     queue: null,
-    rate: [{ v: n(f.rate), tip: [['Current session rate:', `${f.rate}/s`]] }, { v: n(f.rate_max), tip: [['Max session rate:', `${f.rate_max}/s`]] }, '-'],
-    sess: [n(f.scur), n(f.smax), lim(f.slim), { v: n(f.stot), tip: hrspTip('Cum. sessions:', f.stot, f.hrsp, f.req_tot) }, '', ''],
+    rate: [
+      { v: n(f.rate), tip: [['Current connection rate:', `${f.conn_rate}/s`], ['Current session rate:', `${f.rate}/s`], ['Current request rate:', `${f.req_rate}/s`]] },
+      { v: n(f.rate_max), tip: [['Max connection rate:', `${f.conn_rate_max}/s`], ['Max session rate:', `${f.rate_max}/s`], ['Max request rate:', `${f.req_rate_max}/s`]] },
+      lim(f.rate_lim),
+    ],
+    sess: [n(f.scur), n(f.smax), lim(f.slim), { v: n(f.stot), tip: hrspTip('Cum. connections:', f.conn_tot, f.hrsp, f.req_tot) }, '', ''],
     bytes: [n(f.bin), n(f.bout)],
-    denied: [n(f.dreq), '0'],
+    denied: [n(f.dreq), n(f.dresp)],
     errors: [n(f.ereq), '', { v: '' }],
     warnings: ['', ''],
     status: { v: f.status },
@@ -177,73 +169,65 @@ function frontendRow(px: string, f: FrontendStats): Row {
   };
 }
 
+const MAINT = 0x23;
+const DRAIN = 0x18;
+
 /** HAProxy's row colour for a server: maintenance, draining, check progress, backup or active. */
-function serverClass(srv: Server, health: number, rise: number, fall: number, checked: boolean): string {
-  if (srv.inMaint) return 'maintain';
-  const who = srv.backup ? 'backup' : 'active';
-  if (srv.draining) return `${who}_draining`;
-  if (!checked) return srv.isUp ? `${who}_no_check` : `${who}_down`;
-  if (srv.state === SrvState.STOPPING) return `${who}_nolb`;
-  if (srv.isUp) return health < rise + fall - 1 ? `${who}_going_down` : `${who}_up`;
-  return health > 0 ? `${who}_going_up` : `${who}_down`;
+export function serverClass(s: ServerStats): string {
+  if ((s.admin & MAINT) !== 0) return 'maintain';
+  const who = s.backup ? 'backup' : 'active';
+  const up = s.opState !== 0;
+  if ((s.admin & DRAIN) !== 0) return `${who}_draining`;
+  const c = s.check;
+  if (c === null || !c.enabled) return up ? `${who}_no_check` : `${who}_down`;
+  if (s.opState === 3) return `${who}_nolb`;
+  if (up) return c.health < c.rise + c.fall - 1 ? `${who}_going_down` : `${who}_up`;
+  return c.health > 0 ? `${who}_going_up` : `${who}_down`;
 }
 
-function serverRow(px: string, s: ServerStats, srv: Server, src: StatsSource, now: number): Row {
-  const hc = src.checks?.of(srv);
-  const checked = hc !== undefined;
-  const cls = serverClass(srv, hc?.health ?? 0, hc?.rise ?? 0, hc?.fall ?? 0, checked);
-  const word = checked ? hc.statusText() : srv.inMaint ? 'MAINT' : srv.draining ? 'DRAIN' : srv.isUp ? 'no check' : 'DOWN';
-  const since = humanTime((now - (srv.lastChange > 0 ? srv.lastChange : src.startedAt)) / 1000);
+function serverRow(px: string, s: ServerStats): Row {
+  const cls = serverClass(s);
+  const c = s.check;
   let lastChk: Cell = { v: '' };
-  if (hc !== undefined && !srv.inMaint) {
-    const row = checkStatusRow(hc.status);
-    const code = row.hasCode && hc.code > 0 ? `/${hc.code}` : '';
-    const dur = hc.duration >= 0 ? ` in ${hc.duration}ms` : '';
-    lastChk = { v: `${hc.statusCode}${code}${dur}`, tip: `${row.description}${hc.info !== '' ? `: ${hc.info}` : ''}` };
+  if (c !== null && c.enabled && (s.admin & MAINT) === 0) {
+    const code = c.code !== null ? `/${c.code}` : '';
+    const dur = c.duration !== null ? ` in ${c.duration}ms` : '';
+    lastChk = { v: `${c.status}${code}${dur}`, tip: `${c.desc}${c.info !== '' ? `: ${c.info}` : ''}` };
   }
-  const eff = srv.state === SrvState.STARTING && srv.warmPercent < 100 ? Math.floor((srv.uweight * srv.warmPercent) / 100) : srv.uweight;
-  const last = srv.counters.lastSess > 0 ? humanTime(now / 1000 - srv.counters.lastSess) : '';
+  const checked = c !== null && c.enabled;
   return {
     id: `${px}/${s.svname}`, kind: 'server', name: s.svname, cls,
     problem: cls !== 'active_up' && cls !== 'backup_up' && !cls.endsWith('_no_check'),
-    down: !srv.isUp,
-    legend: `${srv.address.startsWith('\0') ? 'unix' : srv.address.includes(':') ? 'IPv6' : 'IPv4'}: ${srv.address}${srv.port > 0 ? `:${srv.port}` : ''}, id: ${s.sid}`,
-    queue: [n(s.qcur), n(s.qmax), lim(s.qlimit)],
-    rate: [{ v: '' }, { v: '' }, ''],
-    sess: [n(s.scur), n(s.smax), lim(s.slim), { v: n(s.stot), tip: hrspTip('Cum. sessions:', s.stot, s.hrsp, -1) }, n(s.lbtot), last],
+    down: s.opState === 0,
+    legend: `${s.address.includes(':') ? 'IPv6' : s.address.startsWith('/') || s.address.startsWith('\0') ? 'unix' : 'IPv4'}: ${s.addr}, id: ${s.sid}`,
+    queue: [n(s.qcur), n(s.qmax), s.qlimit === null ? '-' : n(s.qlimit)],
+    rate: [{ v: n(s.rate) }, { v: n(s.rate_max) }, ''],
+    sess: [n(s.scur), n(s.smax), s.slim === null ? '-' : n(s.slim), { v: n(s.stot), tip: hrspTip('Cum. sessions:', s.stot, s.hrsp, s.req_tot) }, n(s.lbtot), s.lastsess >= 0 ? humanTime(s.lastsess) : ''],
     bytes: [n(s.bin), n(s.bout)],
     denied: ['', '0'],
     errors: ['', n(s.econ), { v: n(s.eresp), tip: `Connection resets during transfers: ${s.cli_abrt} client, ${s.srv_abrt} server` }],
     warnings: [n(s.wretr), n(s.wredis)],
-    status: { v: `${since} ${word}` },
+    status: { v: `${humanTime(s.lastchg)} ${s.status}` },
     server: {
-      lastChk, wght: `${eff}/${srv.uweight}`, act: srv.backup ? '-' : 'Y', bck: srv.backup ? 'Y' : '-',
-      chk: checked ? { v: '', tip: 'Failed Health Checks' } : { v: '' },
-      dwn: checked ? n(srv.counters.downTrans) : '', dwntme: '',
+      lastChk, wght: `${s.weight}/${s.uweight}`, act: s.backup ? '-' : 'Y', bck: s.backup ? 'Y' : '-',
+      chk: checked ? { v: n(c.failed), tip: 'Failed Health Checks' } : { v: '' },
+      dwn: s.chkdown === null ? '' : n(s.chkdown), dwntme: s.downtime === null ? '' : humanTime(s.downtime),
     },
   };
 }
 
-function backendRow(px: ProxyConfig, b: BackendStats, servers: readonly Server[], src: StatsSource, now: number): Row {
-  const up = b.act + b.bck > 0;
-  let lastChange = 0;
-  let weight = 0;
-  for (const s of servers) {
-    lastChange = Math.max(lastChange, s.lastChange);
-    if (s.usable && (b.act > 0 ? !s.backup : s.backup)) weight += s.uweight;
-  }
-  const since = humanTime((now - (lastChange > 0 ? lastChange : src.startedAt)) / 1000);
+function backendRow(b: BackendStats): Row {
   return {
-    id: `${px.name}/Backend`, kind: 'backend', name: 'Backend', cls: 'backend',
-    problem: !up && servers.length > 0, down: false, legend: `balancing: ${px.balance.algo}`,
+    id: `${b.pxname}/Backend`, kind: 'backend', name: 'Backend', cls: 'backend',
+    problem: b.status !== 'UP', down: false, legend: `balancing: ${b.algo}`,
     queue: [n(b.qcur), n(b.qmax), ''],
     rate: [{ v: n(b.rate) }, { v: n(b.rate_max) }, ''],
-    sess: [n(b.scur), n(b.smax), lim(px.fullconn), { v: n(b.stot), tip: hrspTip('Cum. sessions:', b.stot, b.hrsp, b.req_tot) }, n(b.lbtot), ''],
+    sess: [n(b.scur), n(b.smax), n(b.slim), { v: n(b.stot), tip: hrspTip('Cum. sessions:', b.stot, b.hrsp, b.req_tot) }, n(b.lbtot), b.lastsess >= 0 ? humanTime(b.lastsess) : ''],
     bytes: [n(b.bin), n(b.bout)],
     denied: ['0', '0'],
     errors: ['', n(b.econ), { v: n(b.eresp), tip: `Connection resets during transfers: ${b.cli_abrt} client, ${b.srv_abrt} server` }],
     warnings: [n(b.wretr), n(b.wredis)],
-    status: { v: `${since} ${up ? 'UP' : 'DOWN'}` },
-    server: { lastChk: { v: '' }, wght: `${weight}/${weight}`, act: n(b.act), bck: n(b.bck), chk: { v: '' }, dwn: '', dwntme: '' },
+    status: { v: `${humanTime(b.lastchg)} ${b.status}` },
+    server: { lastChk: { v: '' }, wght: `${b.weight}/${b.uweight}`, act: n(b.act), bck: n(b.bck), chk: { v: '' }, dwn: n(b.chkdown), dwntme: humanTime(b.downtime) },
   };
 }

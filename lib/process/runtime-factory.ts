@@ -5,6 +5,7 @@ import { LogSystem } from '../log/index.js';
 import { buildRuntime } from '../runtime/runtime.js';
 import { createHealthChecks } from '../../backends/health/index.js';
 import { httpFrontendFactory } from '../../frontends/http/index.js';
+import { startStatsApps } from '../../stats-ui/index.js';
 import type { ServeRuntime } from './types.js';
 
 export function makeServeRuntime(cfg: HalyardConfig, quiet: boolean): ServeRuntime {
@@ -34,11 +35,13 @@ export function makeServeRuntime(cfg: HalyardConfig, quiet: boolean): ServeRunti
   // stats (CSV, runtime API, stats page) read check results through the runtime's snapshot
   rt.checks = (srv) => checks.of(srv);
   checks.start();
+  // the stats page of every `stats enable` proxy, behind its frontend
+  const stats = startStatsApps({ runtime: rt, checks, config: cfg });
   return {
     runtime: rt,
     checks,
     frontends: rt.frontends,
     backendSessions: (name) => rt.backends.get(name)?.counters.cumSess ?? 0,
-    close: () => { checks.stop(); logs.close(); },
+    close: () => { checks.stop(); void stats.close(); logs.close(); },
   };
 }

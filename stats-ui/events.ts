@@ -9,7 +9,9 @@ import type { ProxyConfig } from '../lib/config/model.js';
 import { infoView, proxyViews, type StatsSource } from './model.js';
 import type { Renderer } from './render.js';
 
+/** counters are pushed this often; a state change is seen within FAST_MS */
 const TICK_MS = 1000;
+const FAST_MS = 200;
 
 interface Client {
   readonly res: ServerResponse;
@@ -22,6 +24,8 @@ export class EventHub {
   private readonly clients = new Set<Client>();
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
+  private lastPush = 0;
+  private lastSig = '';
 
   constructor(
     private readonly src: StatsSource,
@@ -51,7 +55,7 @@ export class EventHub {
     });
     this.push([c]);
     if (this.timer === null) {
-      this.timer = setInterval(() => this.push([...this.clients]), TICK_MS);
+      this.timer = setInterval(() => this.tick(), FAST_MS);
       this.timer.unref();
     }
   }
@@ -69,8 +73,26 @@ export class EventHub {
     this.timer = null;
   }
 
+  /** Pushes every TICK_MS, or at once when a server's state, admin flags or check counter moved. */
+  private tick(): void {
+    const sig = this.signature();
+    if (sig === this.lastSig && Date.now() - this.lastPush < TICK_MS) return;
+    this.lastSig = sig;
+    this.push([...this.clients]);
+  }
+
+  /** A cheap fingerprint of what colours the rows (read-only walk over the servers). */
+  private signature(): string {
+    let sig = '';
+    for (const pool of this.src.runtime.pools.values()) {
+      for (const s of pool.be.servers) sig += `${s.state}${s.admin}${this.src.checks?.of(s)?.health ?? ''},`;
+    }
+    return sig;
+  }
+
   private push(clients: Client[]): void {
     if (clients.length === 0) return;
+    this.lastPush = Date.now();
     const snap = this.src.runtime.snapshot();
     const views = proxyViews(this.src, this.px, snap);
     const info = infoView(this.src, this.px, snap);

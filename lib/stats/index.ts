@@ -20,3 +20,12 @@ export { infoFields, processInfo, showInfo, showInfoTyped, uptimeText } from './
 export type { InfoField, ProcessInfo, ProcessInfoExtra } from './info.js';
 export { PROMETHEUS_CONTENT_TYPE, prometheusText } from './prometheus.js';
 export type { PrometheusOptions } from './prometheus.js';
+export {
+  getServerWeight, lookupBackend, lookupServer, setServerAddr, setServerAdminState, setServerHealthEnabled,
+  setServerMaxconn, setServerWeight,
+} from './admin.js';
+export type { AdminContext, AdminEvents, AdminState, ServerTarget } from './admin.js';
+export { CliSession, splitCommands } from './cli.js';
+export type { CliContext, CliLevel, LineResult } from './cli.js';
+export { openStatsSocket, openStatsSockets } from './socket.js';
+export type { StatsSocket } from './socket.js';

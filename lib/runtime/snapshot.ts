@@ -139,6 +139,8 @@ export interface ServerStats {
   /** operational state (0 stopped, 1 starting, 2 running, 3 stopping) and admin flags (SrvAdmin bits) */
   readonly opState: number;
   readonly admin: number;
+  /** has been in maintenance (an unchecked server's health counter is then 0, as HAProxy's) */
+  readonly everMaint: boolean;
   /** seconds since the last state change */
   readonly lastchg: number;
   /** seconds spent DOWN in total; null when the server has no enabled check */
@@ -249,8 +251,9 @@ function checkStats(srv: Server, hc: CheckView): CheckStats {
     status: (hc.running ? '* ' : '') + row[0],
     statusNum: hc.status,
     result: row[2],
-    code: hc.status > STATUS_L57DATA ? hc.code : null,
-    duration: hc.status >= STATUS_CHECKED && hc.duration >= 0 ? hc.duration : null,
+    // while a run is in flight HAProxy has already reset the code and duration
+    code: hc.status > STATUS_L57DATA ? (hc.running ? 0 : hc.code) : null,
+    duration: hc.status >= STATUS_CHECKED && hc.duration >= 0 && !hc.running ? hc.duration : null,
     desc: row[1],
     info: hc.info,
     rise: hc.rise,
@@ -325,7 +328,7 @@ export function snapshotOf(rt: Runtime): RuntimeSnapshot {
         econ: s.counters.failedConns, wretr: s.counters.retries, wredis: s.counters.redispatches,
         qcur: s.queueLength, qmax: s.counters.maxQueue, qlimit: s.maxqueue > 0 ? s.maxqueue : null,
         weight: userScale(be, s.curEweight), uweight: s.uweight, iweight: s.iweight, backup: s.backup,
-        status: serverStatusText(s, hc), opState: s.state, admin: s.admin,
+        status: serverStatusText(s, hc), opState: s.state, admin: s.admin, everMaint: s.wasInMaint,
         lastchg: secondsSince(now, s.lastChange),
         downtime: enabled ? Math.floor((s.counters.downTime + down) / 1000) : null,
         chkdown: enabled ? s.counters.downTrans : null,

@@ -73,8 +73,10 @@ function showServersState(s: CliSession, args: readonly string[]): string {
       const c = sv.check;
       const maint = (sv.admin & 0x23) !== 0;
       // check state bits: 0x02 configured, 0x04 enabled, 0x08 paused (maintenance)
-      const cstate = (c !== null ? 0x02 | (c.enabled ? 0x04 : 0) : 0) | (maint ? 0x08 : 0);
-      const health = c !== null ? c.health : maint ? 0 : 2;
+      // (a server `disabled` in the config has its check paused even without a check)
+      const paused = maint && (c !== null || (sv.admin & 0x04) !== 0);
+      const cstate = (c !== null ? 0x02 | (c.enabled ? 0x04 : 0) : 0) | (paused ? 0x08 : 0);
+      const health = c !== null ? c.health : sv.everMaint ? 0 : 2;
       out += `${bs.iid} ${bs.pxname} ${sv.sid} ${sv.svname} ${sv.address} ${sv.opState} ${sv.admin} ${sv.uweight} ${sv.iweight} ${sv.lastchg} `
         + `${c?.statusNum ?? 1} ${c?.result ?? 0} ${health} ${cstate} 0 ${bs.forcedId ? 1 : 0} ${sv.forcedId ? 1 : 0} - ${sv.port} - 0 0 - - 0\n`;
     }
@@ -260,18 +262,20 @@ export class CliSession {
     return match.run(this, words.slice(match.words.length));
   }
 
-  /** A received line: every command's reply, each followed by an empty line. */
+  /**
+   * A received line: every command's reply, each followed by an empty line, and in prompt
+   * mode by the "> " prompt (after each command of a `;` list, as HAProxy prints it).
+   */
   line(text: string): LineResult {
     let out = '';
-    const wasInteractive = this.interactive;
     for (const words of splitCommands(text)) {
       if (words.length === 0) continue;
       const r = this.command(words);
       if (r === null) return { out, close: true };
       out += `${r}\n`;
+      if (this.interactive) out += '> ';
     }
-    if (this.interactive) return { out: `${out}> `, close: false };
-    // leaving prompt mode keeps the connection for the next line, as HAProxy does
-    return { out, close: !wasInteractive };
+    if (out === '' && this.interactive) out = '> ';
+    return { out, close: !this.interactive };
   }
 }

@@ -118,7 +118,7 @@ const DEFS: readonly Def[] = [
   ['comp_byp', 'MCP', 'u64', zero, zero, 0],
   ['comp_rsp', 'MCP', 'u64', zero, zero, 0],
   ['lastsess', 'MAP', 's32', 0, (r) => be(r).lastsess, (r) => sv(r).lastsess],
-  ['last_chk', 'MOP', 'str', 0, 0, (r) => { const c = liveCheck(r); return c !== null && c.info !== '' ? c.info : null; }],
+  ['last_chk', 'MOP', 'str', 0, 0, (r) => liveCheck(r)?.info ?? null],
   ['last_agt', 'MOP', 'str', 0, 0, 0],
   ['qtime', 'MaP', 'u32', 0, 0, 0],
   ['ctime', 'MaP', 'u32', 0, 0, 0],

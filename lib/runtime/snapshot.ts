@@ -9,6 +9,7 @@
  * list the same objects by kind.
  */
 import type { Backend } from '../../backends/backend.js';
+import { nowSec } from '../../backends/clock.js';
 import { SrvAdmin, SrvState, type Server } from '../../backends/server.js';
 import type { Runtime } from './runtime.js';
 
@@ -334,7 +335,7 @@ export function snapshotOf(rt: Runtime): RuntimeSnapshot {
         chkdown: enabled ? s.counters.downTrans : null,
         check,
         throttle: s.state === SrvState.STARTING && s.slowstartSec > 0 && s.warmPercent < 100 ? s.warmPercent : null,
-        lastsess: s.counters.lastSess > 0 ? Math.max(0, Math.floor(now / 1000) - s.counters.lastSess) : -1,
+        lastsess: s.counters.lastSess > 0 ? Math.max(0, nowSec() - s.counters.lastSess) : -1,
         addr: `${s.address.includes(':') ? `[${s.address}]` : s.address}:${s.port}`, address: s.address, port: s.port,
         cookie: s.cookie, forcedId: s.forcedId,
         rate: s.counters.rate.read(now), rate_max: s.counters.rate.max,
@@ -354,7 +355,7 @@ export function snapshotOf(rt: Runtime): RuntimeSnapshot {
       weight: userScale(be, be.lb.totWeight), uweight: users.reduce((n, s) => n + s.uweight, 0),
       act: be.lb.srvAct, bck: be.lb.srvBck,
       chkdown: c.downTrans, lastchg: secondsSince(now, be.lastChange), downtime: Math.floor(be.downtimeMs(now) / 1000),
-      lastsess: c.lastSess > 0 ? Math.max(0, Math.floor(now / 1000) - c.lastSess) : -1,
+      lastsess: c.lastSess > 0 ? Math.max(0, nowSec() - c.lastSess) : -1,
       req_tot: c.reqTot, hrsp: [...c.hrsp], eresp: c.failedResp, cli_abrt: c.cliAborts, srv_abrt: c.srvAborts,
       cookie: px.cookie?.name ?? null, forcedId: px.id !== undefined,
       servers,

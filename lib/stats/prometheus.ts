@@ -29,6 +29,8 @@ interface Family {
   readonly series?: (r: Row) => readonly (readonly [string, number])[] | undefined;
   /** only servers with a running check (promex skips the others) */
   readonly check?: boolean;
+  /** series ordered label-major (every object's 1xx, then every object's 2xx...), as promex does */
+  readonly labelMajor?: boolean;
 }
 
 const COL = new Map(COLUMNS.map((c) => [c.name, c]));
@@ -68,7 +70,7 @@ const FRONTEND: readonly Family[] = [
   f('status', 'gauge', 'Frontend status, one series per state.', undefined, { series: (r) => { const up = r.fe?.status === 'OPEN' ? 1 : 0; return [['state="DOWN"', 1 - up], ['state="UP"', up]]; } }),
   f('limit_session_rate', 'gauge', 'Configured session rate limit.', 'rate_lim'),
   f('max_session_rate', 'gauge', 'Highest session rate seen, per second.', 'rate_max'),
-  f('http_responses_total', 'counter', 'HTTP responses by status class.', undefined, { http: true, series: httpResponses }),
+  f('http_responses_total', 'counter', 'HTTP responses by status class.', undefined, { http: true, labelMajor: true, series: httpResponses }),
   f('http_requests_rate_max', 'gauge', 'Highest HTTP request rate seen, per second.', 'req_rate_max', { http: true }),
   f('http_requests_total', 'counter', 'HTTP requests received.', 'req_tot', { http: true }),
   f('http_comp_bytes_in_total', 'counter', 'Bytes fed to the compressor.', 'comp_in', { http: true }),
@@ -114,7 +116,7 @@ const BACKEND: readonly Family[] = [
   f('downtime_seconds_total', 'counter', 'Seconds spent with no usable server.', 'downtime'),
   f('loadbalanced_total', 'counter', 'Times a server was picked by the balancing algorithm.', 'lbtot'),
   f('max_session_rate', 'gauge', 'Highest session rate seen, per second.', 'rate_max'),
-  f('http_responses_total', 'counter', 'HTTP responses by status class.', undefined, { http: true, series: httpResponses }),
+  f('http_responses_total', 'counter', 'HTTP responses by status class.', undefined, { http: true, labelMajor: true, series: httpResponses }),
   f('http_requests_total', 'counter', 'HTTP requests.', 'req_tot', { http: true }),
   f('client_aborts_total', 'counter', 'Transfers aborted by the client.', 'cli_abrt'),
   f('server_aborts_total', 'counter', 'Transfers aborted by the server.', 'srv_abrt'),
@@ -166,7 +168,7 @@ const SERVER: readonly Family[] = [
   }),
   f('check_code', 'gauge', 'HTTP status of the last layer-7 check, 0 otherwise.', undefined, { check: true }),
   f('check_duration_seconds', 'gauge', 'Duration of the last health check.', 'check_duration', { check: true, ms: true }),
-  f('http_responses_total', 'counter', 'HTTP responses by status class.', undefined, { http: true, series: httpResponses }),
+  f('http_responses_total', 'counter', 'HTTP responses by status class.', undefined, { http: true, labelMajor: true, series: httpResponses }),
   f('client_aborts_total', 'counter', 'Transfers aborted by the client.', 'cli_abrt'),
   f('server_aborts_total', 'counter', 'Transfers aborted by the server.', 'srv_abrt'),
   f('last_session_seconds', 'gauge', 'Seconds since the last session, -1 if none.', 'lastsess'),
@@ -275,6 +277,7 @@ export interface PrometheusOptions {
 
 function familyText(scope: Scope, fam: Family, rows: readonly Row[]): string {
   let body = '';
+  const major: string[][] = [];
   for (const r of rows) {
     if (fam.http === true && !r.http) continue;
     const labels = scope === 'server' ? `proxy="${esc(r.pxname)}",server="${esc(r.sv?.svname ?? '')}"` : `proxy="${esc(r.pxname)}"`;
@@ -283,7 +286,11 @@ function familyText(scope: Scope, fam: Family, rows: readonly Row[]): string {
       if (c === null || c === undefined || !c.enabled || c.paused) continue;
     }
     if (fam.series !== undefined) {
-      for (const [l, v] of fam.series(r) ?? []) body += `haproxy_${scope}_${fam.name}{${labels},${l}} ${v}\n`;
+      (fam.series(r) ?? []).forEach(([l, v], i) => {
+        const line = `haproxy_${scope}_${fam.name}{${labels},${l}} ${v}\n`;
+        if (fam.labelMajor !== true) body += line;
+        else (major[i] ??= []).push(line);
+      });
       continue;
     }
     let v: Sample;
@@ -295,6 +302,7 @@ function familyText(scope: Scope, fam: Family, rows: readonly Row[]): string {
     if (v === undefined) continue;
     body += `haproxy_${scope}_${fam.name}{${labels}} ${num(v, fam.ms === true)}\n`;
   }
+  for (const lines of major) body += lines.join('');
   if (body === '') return '';
   return `# HELP haproxy_${scope}_${fam.name} ${fam.help}\n# TYPE haproxy_${scope}_${fam.name} ${fam.kind}\n${body}`;
 }

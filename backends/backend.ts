@@ -197,6 +197,7 @@ export class Backend {
     if (on) srv.admin |= flag;
     else srv.admin &= ~(flag === SrvAdmin.FMAINT ? SrvAdmin.FMAINT | SrvAdmin.CMAINT : flag);
     if (!wasMaint && srv.inMaint) {
+      srv.wasInMaint = true;
       // HAProxy counts entering maintenance as a down transition of a running server
       if (srv.state !== SrvState.STOPPED) srv.counters.downTrans++;
       this.stamp(srv, SrvState.STOPPED);

@@ -148,6 +148,11 @@ export class Server {
   state: SrvState = SrvState.RUNNING;
   /** admin flags (SrvAdmin bits) */
   admin = 0;
+  /**
+   * Has been in maintenance: HAProxy zeroes the health counter of a server without a check
+   * when it enters maintenance and nothing raises it again (`show servers state` shows it).
+   */
+  wasInMaint = false;
   /** unix ms of the last state change (creation counts as one): stats `lastchg`, `downtime` */
   lastChange = Date.now();
 
@@ -179,6 +184,7 @@ export class Server {
       // `disabled` is config maintenance; HAProxy sets FMAINT too (admin_state 5), and a
       // server in maintenance is STOPPED.
       this.admin = SrvAdmin.CMAINT | SrvAdmin.FMAINT;
+      this.wasInMaint = true;
       this.state = SrvState.STOPPED;
     }
   }

@@ -1,10 +1,11 @@
 /**
- * The admin form's actions (`stats admin`), applied through the servers' public methods:
- * Backend.setAdmin / setWeight for state and weight, serverState() and HealthCheck start/stop
- * for the health actions. Results use HAProxy's `;st=` codes.
+ * The admin form's actions (`stats admin`). State, weight and check switches go through
+ * lib/stats/admin.ts, as the runtime API's do (same rules, same log lines); forcing a check
+ * result uses the check's counter and serverState(). Results use HAProxy's `;st=` codes.
  */
 import { serverState } from '../backends/backend.js';
-import { SrvAdmin, SrvState, type Server } from '../backends/server.js';
+import { SrvState } from '../backends/server.js';
+import { lookupBackend, setServerAdminState, setServerHealthEnabled, setServerWeight, type AdminContext, type ServerTarget } from '../lib/stats/admin.js';
 import type { StatsSource } from './model.js';
 
 export type AdminStatus = 'DONE' | 'PART' | 'NONE' | 'ERRP' | 'DENY' | 'EXCD' | 'UNKN';
@@ -27,71 +28,46 @@ const ACTIONS = new Set(['ready', 'drain', 'maint', 'dhlth', 'ehlth', 'hrunn', '
  */
 export function applyAdmin(src: StatsSource, allowed: ReadonlySet<string>, backend: string, names: readonly string[], action: string, weight: string): AdminStatus {
   if (!ACTIONS.has(action)) return 'ERRP';
-  let pool = src.runtime.pools.get(backend);
-  if (pool === undefined && backend.startsWith('#')) {
-    const id = Number(backend.slice(1));
-    pool = [...src.runtime.pools.values()].find((p) => p.be.id === id);
-  }
-  if (pool === undefined || !allowed.has(pool.name)) return 'ERRP';
+  const brt = lookupBackend(src.runtime, backend);
+  if (brt === undefined || !allowed.has(brt.name)) return 'ERRP';
   if (action === 'weight' && !/^\d+%?$/.test(weight.trim())) return 'ERRP';
-  const be = pool.be;
+  const ctx = src.admin;
   let done = 0;
   let skipped = 0;
   for (const name of names) {
-    const srv = be.findServer(name);
+    const srv = brt.be.findServer(name);
     if (srv === undefined) { skipped++; continue; }
-    if (apply(src, be, srv, action, weight.trim())) done++;
+    if (apply(ctx, { brt, srv }, action, weight.trim())) done++;
     else skipped++;
   }
   if (done === 0) return 'NONE';
   return skipped > 0 ? 'PART' : 'DONE';
 }
 
-type Be = NonNullable<ReturnType<StatsSource['runtime']['pools']['get']>>['be'];
-
-function apply(src: StatsSource, be: Be, srv: Server, action: string, weight: string): boolean {
-  const hc = src.checks?.of(srv);
+/** One server, one action; false when it does not apply to this server. */
+function apply(ctx: AdminContext, t: ServerTarget, action: string, weight: string): boolean {
+  const hc = ctx.checkOf?.(t.srv);
+  const be = t.brt.be;
   switch (action) {
-    case 'ready':
-      be.setAdmin(srv, SrvAdmin.FMAINT, false, 'stats page');
-      be.setAdmin(srv, SrvAdmin.FDRAIN, false, 'stats page');
-      hc?.syncMaint();
-      return true;
-    case 'drain':
-      be.setAdmin(srv, SrvAdmin.FMAINT, false, 'stats page');
-      be.setAdmin(srv, SrvAdmin.FDRAIN, true, 'stats page');
-      hc?.syncMaint();
-      return true;
-    case 'maint':
-      be.setAdmin(srv, SrvAdmin.FMAINT, true, 'stats page');
-      hc?.syncMaint();
+    case 'ready': case 'drain': case 'maint':
+      setServerAdminState(ctx, t, action);
       return true;
     case 'weight':
-      return be.setWeight(srv, weight) === null;
-    case 'dhlth':
+      return setServerWeight(ctx, t, weight) === null;
+    case 'dhlth': case 'ehlth':
       if (hc === undefined) return false;
-      // runs stop, the server keeps its state and shows "no check" (HAProxy's `disable health`)
-      hc.setAdminEnabled(false);
+      return setServerHealthEnabled(ctx, t, action === 'ehlth') === null;
+    case 'hrunn': case 'hnolb': case 'hdown': {
+      // forcing the health counter: as if the last checks had all passed (or failed)
+      if (hc === undefined || t.srv.inMaint) return false;
+      hc.forceHealth(action === 'hdown' ? 0 : hc.rise + hc.fall - 1);
+      const state = action === 'hrunn' ? SrvState.RUNNING : action === 'hnolb' ? SrvState.STOPPING : SrvState.STOPPED;
+      if (serverState(be, t.srv, state, 'forced from the stats page')) {
+        if (state === SrvState.STOPPED) t.brt.markedDown(t.srv, false);
+        else t.brt.markedUp(t.srv, false);
+      }
       return true;
-    case 'ehlth':
-      if (hc === undefined) return false;
-      hc.setAdminEnabled(true);
-      return true;
-    case 'hrunn':
-      if (hc === undefined) return false;
-      hc.forceHealth(hc.rise + hc.fall - 1);
-      serverState(be, srv, SrvState.RUNNING, 'health forced UP from the stats page');
-      return true;
-    case 'hnolb':
-      if (hc === undefined) return false;
-      hc.forceHealth(hc.rise + hc.fall - 1);
-      serverState(be, srv, SrvState.STOPPING, 'health forced NOLB from the stats page');
-      return true;
-    case 'hdown':
-      if (hc === undefined) return false;
-      hc.forceHealth(0);
-      serverState(be, srv, SrvState.STOPPED, 'health forced DOWN from the stats page');
-      return true;
+    }
     default:
       // agent checks: Halyard has none (`agent-check` is refused by the config), so nothing applies
       return false;

@@ -6,6 +6,8 @@
 import { hostname } from 'node:os';
 import type { HealthChecks } from '../backends/health/index.js';
 import type { HalyardConfig, ProxyConfig } from '../lib/config/model.js';
+import type { AdminContext } from '../lib/stats/admin.js';
+import type { ProcessInfoExtra } from '../lib/stats/info.js';
 import type { Runtime } from '../lib/runtime/runtime.js';
 import type { BackendStats, FrontendStats, RuntimeSnapshot, ServerStats } from '../lib/runtime/snapshot.js';
 import { VERSION } from '../lib/version.js';
@@ -15,6 +17,10 @@ export interface StatsSource {
   readonly runtime: Runtime;
   readonly checks: HealthChecks | null;
   readonly config: HalyardConfig;
+  /** how admin actions reach servers and where they log (shared with the runtime API) */
+  readonly admin: AdminContext;
+  /** what only the process knows, for the Prometheus process metrics */
+  readonly info?: (() => ProcessInfoExtra) | undefined;
 }
 
 export type RowKind = 'frontend' | 'server' | 'backend';

@@ -77,6 +77,8 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
   phase = HEAD;
   /** client bytes read but not consumed yet (body start, or the next pipelined request) */
   pending: Buffer | null = null;
+  /** bytes of the request head received, not yet counted in bin */
+  private headIn = 0;
   /** no request seen yet on this connection (http-reuse safe: its own server connection) */
   first = true;
   /** the client connection closes after the current response */
@@ -201,6 +203,8 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
       this.badRequest(st);
       return;
     }
+    // the head's bytes count in bin once the request reaches a server (stats bin)
+    this.headIn = end - this.reader.start;
     const buf = this.reader.buffer;
     this.pending = end < buf.length ? buf.subarray(end) : null;
     this.client.pause();
@@ -544,6 +548,11 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
     const head = this.encodeRequest(bh, this.keepServer);
     this.sentHead = head;
     this.writeServer(sc, head);
+    if (this.headIn > 0) {
+      // counted once, even when a retry sends the head again
+      this.countIn(this.headIn);
+      this.headIn = 0;
+    }
     this.reqDone = this.reqBody.start(this.req);
     if (this.req.framing === 'tunnel' || this.req.isConnect) this.reqDone = true;
     this.client.setTimeout(this.fe.timeoutClient);

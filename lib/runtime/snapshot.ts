@@ -9,6 +9,7 @@
  * list the same objects by kind.
  */
 import type { Backend } from '../../backends/backend.js';
+import { nowSec } from '../../backends/clock.js';
 import { SrvAdmin, SrvState, type Server } from '../../backends/server.js';
 import type { Runtime } from './runtime.js';
 
@@ -139,6 +140,8 @@ export interface ServerStats {
   /** operational state (0 stopped, 1 starting, 2 running, 3 stopping) and admin flags (SrvAdmin bits) */
   readonly opState: number;
   readonly admin: number;
+  /** has been in maintenance (an unchecked server's health counter is then 0, as HAProxy's) */
+  readonly everMaint: boolean;
   /** seconds since the last state change */
   readonly lastchg: number;
   /** seconds spent DOWN in total; null when the server has no enabled check */
@@ -249,8 +252,9 @@ function checkStats(srv: Server, hc: CheckView): CheckStats {
     status: (hc.running ? '* ' : '') + row[0],
     statusNum: hc.status,
     result: row[2],
-    code: hc.status > STATUS_L57DATA ? hc.code : null,
-    duration: hc.status >= STATUS_CHECKED && hc.duration >= 0 ? hc.duration : null,
+    // while a run is in flight HAProxy has already reset the code and duration
+    code: hc.status > STATUS_L57DATA ? (hc.running ? 0 : hc.code) : null,
+    duration: hc.status >= STATUS_CHECKED && hc.duration >= 0 && !hc.running ? hc.duration : null,
     desc: row[1],
     info: hc.info,
     rise: hc.rise,
@@ -325,13 +329,13 @@ export function snapshotOf(rt: Runtime): RuntimeSnapshot {
         econ: s.counters.failedConns, wretr: s.counters.retries, wredis: s.counters.redispatches,
         qcur: s.queueLength, qmax: s.counters.maxQueue, qlimit: s.maxqueue > 0 ? s.maxqueue : null,
         weight: userScale(be, s.curEweight), uweight: s.uweight, iweight: s.iweight, backup: s.backup,
-        status: serverStatusText(s, hc), opState: s.state, admin: s.admin,
+        status: serverStatusText(s, hc), opState: s.state, admin: s.admin, everMaint: s.wasInMaint,
         lastchg: secondsSince(now, s.lastChange),
         downtime: enabled ? Math.floor((s.counters.downTime + down) / 1000) : null,
         chkdown: enabled ? s.counters.downTrans : null,
         check,
         throttle: s.state === SrvState.STARTING && s.slowstartSec > 0 && s.warmPercent < 100 ? s.warmPercent : null,
-        lastsess: s.counters.lastSess > 0 ? Math.max(0, Math.floor(now / 1000) - s.counters.lastSess) : -1,
+        lastsess: s.counters.lastSess > 0 ? Math.max(0, nowSec() - s.counters.lastSess) : -1,
         addr: `${s.address.includes(':') ? `[${s.address}]` : s.address}:${s.port}`, address: s.address, port: s.port,
         cookie: s.cookie, forcedId: s.forcedId,
         rate: s.counters.rate.read(now), rate_max: s.counters.rate.max,
@@ -351,7 +355,7 @@ export function snapshotOf(rt: Runtime): RuntimeSnapshot {
       weight: userScale(be, be.lb.totWeight), uweight: users.reduce((n, s) => n + s.uweight, 0),
       act: be.lb.srvAct, bck: be.lb.srvBck,
       chkdown: c.downTrans, lastchg: secondsSince(now, be.lastChange), downtime: Math.floor(be.downtimeMs(now) / 1000),
-      lastsess: c.lastSess > 0 ? Math.max(0, Math.floor(now / 1000) - c.lastSess) : -1,
+      lastsess: c.lastSess > 0 ? Math.max(0, nowSec() - c.lastSess) : -1,
       req_tot: c.reqTot, hrsp: [...c.hrsp], eresp: c.failedResp, cli_abrt: c.cliAborts, srv_abrt: c.srvAborts,
       cookie: px.cookie?.name ?? null, forcedId: px.id !== undefined,
       servers,

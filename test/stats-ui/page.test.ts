@@ -202,3 +202,27 @@ backend b
     server o 127.0.0.1:1
 `, port), /c\d+\.cfg:9 : 'stats' in backend 'b' is not supported/);
 });
+
+t.test('exports: ;csv with HAProxy 2.6 header, ;json, and /metrics in Prometheus text', async (t) => {
+  const { port, web } = await setup(t, '');
+  for (let i = 0; i < 3; i++) await http(web, `/c${i}`);
+  const csv = await http(port, '/;csv', { auth: 'admin:secret' });
+  t.equal(csv.status, 200);
+  t.match(csv.headers['content-type'], /^text\/plain/);
+  t.match(csv.body, /^# pxname,svname,qcur,qmax,scur,smax,slim,stot,/);
+  const lines = csv.body.trim().split('\n').slice(1).map((l) => l.split(',').slice(0, 2).join('/'));
+  t.same(lines, ['web/FRONTEND', 'app/a', 'app/b', 'app/BACKEND', 'stats/FRONTEND', 'stats/BACKEND']);
+  t.match(csv.body, /^app,BACKEND,(?:[^,]*,){5}3,/m, 'stot of the backend counts the 3 requests');
+  t.equal(csv.headers['refresh'], '5');
+  t.equal((await http(port, '/;csv;norefresh', { auth: 'admin:secret' })).headers['refresh'], undefined);
+  const json = await http(port, '/;json', { auth: 'admin:secret' });
+  t.match(json.headers['content-type'], /application\/json/);
+  const rows = JSON.parse(json.body) as { field: { name: string }; value: { value: unknown } }[][];
+  t.equal(rows.length, 6);
+  t.equal(rows[0]?.find((f) => f.field.name === 'pxname')?.value.value, 'web');
+  const m = await http(port, '/metrics', { auth: 'admin:secret' });
+  t.equal(m.status, 200);
+  t.match(m.body, /^# HELP haproxy_process_/);
+  t.match(m.body, /haproxy_server_status\{proxy="app",server="a",state="UP"\} 1/);
+  t.equal((await http(port, '/;csv')).status, 401, 'exports need the credentials too');
+});

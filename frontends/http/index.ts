@@ -11,7 +11,7 @@ import type { Frontend } from '../../lib/runtime/frontend.js';
 import type { FrontendContext } from '../../lib/runtime/runtime.js';
 import { cookiePersistence } from '../../backends/persistence/cookie.js';
 import type { HttpTxn } from '../../lib/http/txn.js';
-import { compileStatsGate } from './stats-gate.js';
+import { DEFAULT_STATS_URI, compileStatsGate } from './stats-gate.js';
 import { HttpFrontend, connMode, errorPages, type BackendHttp, type ForwardFor } from './frontend.js';
 
 export { HttpFrontend } from './frontend.js';
@@ -54,7 +54,10 @@ function buildBackendHttp(brt: BackendRuntime, fe: ProxyConfig, backend: (name: 
   const cached = backendCache.get(brt);
   if (cached !== undefined) return cached;
   const px = brt.px;
-  if (px.kind === 'backend' && px.stats.enabled) {
+  // A backend's own stats page would answer what reaches it; the frontend's page (same URI, e.g.
+  // both inherited from defaults) catches those requests first, so only other cases are refused.
+  const sameUri = (a: ProxyConfig): string => a.stats.uri ?? DEFAULT_STATS_URI;
+  if (px.kind === 'backend' && px.stats.enabled && !(fe.stats.enabled && sameUri(fe) === sameUri(px))) {
     throw new HalyardError('HLY_CFG_UNSUPPORTED', `${px.loc.file}:${px.loc.line} : 'stats' in backend '${px.name}' is not supported by Halyard yet; enable the stats page in a frontend or listen section.`);
   }
   if (px.mode !== 'http') {

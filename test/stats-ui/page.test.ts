@@ -226,3 +226,18 @@ t.test('exports: ;csv with HAProxy 2.6 header, ;json, and /metrics in Prometheus
   t.match(m.body, /haproxy_server_status\{proxy="app",server="a",state="UP"\} 1/);
   t.equal((await http(port, '/;csv')).status, 401, 'exports need the credentials too');
 });
+
+t.test('hide-version, show-node and show-desc change the header; scope limits the proxies; HEAD answers', async (t) => {
+  const { port } = await setup(t, '    stats hide-version\n    stats show-node lb-7\n    stats show-desc edge pair\n    stats scope app');
+  const r = await http(port, '/', { auth: 'admin:secret' });
+  t.notMatch(r.body, /version \d/);
+  t.match(r.body, /on lb-7 \(edge pair\)<\/h2>/);
+  t.match(r.body, /<b>node = <\/b>lb-7/);
+  t.match(r.body, '<tr id="app/a"');
+  t.notMatch(r.body, '<tr id="web/Frontend"', 'stats scope app leaves web out');
+  const csv = await http(port, '/;csv', { auth: 'admin:secret' });
+  t.same(csv.body.trim().split('\n').slice(1).map((l) => l.split(',')[0]), ['app', 'app', 'app']);
+  const head = await http(port, '/', { method: 'HEAD', auth: 'admin:secret' });
+  t.equal(head.status, 200);
+  t.equal(head.body, '');
+});

@@ -197,6 +197,9 @@ t.test('runtime API transcripts equal haproxy 2.6\'s', { skip }, async (t) => {
   // show info: the same keys in the same order
   const keys = (s: string): string[] => s.split('\n').filter((l) => l !== '').map((l) => l.slice(0, l.indexOf(':')));
   t.same(keys(await cli(`${y.dir}/admin.sock`, 'show info')), keys(await cli(`${h.dir}/admin.sock`, 'show info')), 'show info keys');
+  // show info typed: the same positions, names, tags and types
+  const infoTyped = (x: string): string[] => x.split('\n').filter((l) => l !== '').map((l) => l.slice(0, l.lastIndexOf(':')));
+  t.same(infoTyped(await cli(`${y.dir}/admin.sock`, 'show info typed')), infoTyped(await cli(`${h.dir}/admin.sock`, 'show info typed')), 'show info typed');
   // show stat typed: the same lines apart from what Halyard leaves empty and times
   const typed = (s: string): string[] => s.split('\n').filter((l) => {
     const name = l.split('.')[4] ?? '';

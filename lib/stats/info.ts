@@ -143,7 +143,19 @@ export function showInfo(i: ProcessInfo): string {
   return infoFields(i).map(([k, , , v]) => `${k}: ${v}\n`).join('');
 }
 
+/**
+ * HAProxy's field positions: 45-46 are the zlib memory fields (not built in Debian's haproxy,
+ * never printed) and 51 is `description`, printed only when set.
+ */
+function infoPos(name: string, index: number, hasDesc: boolean): number {
+  if (index < 45) return index;
+  if (name === 'description') return 51;
+  const p = index + 2;
+  return p >= 51 && !hasDesc ? p + 1 : p;
+}
+
 /** `show info typed`: "pos.Name.1:TAGS:type:value" lines. */
 export function showInfoTyped(i: ProcessInfo): string {
-  return infoFields(i).map(([k, t, ty, v], pos) => `${pos}.${k}.1:${t}:${ty}:${v}\n`).join('');
+  const hasDesc = i.description !== '';
+  return infoFields(i).map(([k, t, ty, v], idx) => `${infoPos(k, idx, hasDesc)}.${k}.1:${t}:${ty}:${v}\n`).join('');
 }

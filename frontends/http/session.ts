@@ -203,6 +203,11 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
     }
     const buf = this.reader.buffer;
     this.pending = end < buf.length ? buf.subarray(end) : null;
+    if (this.pending !== null && this.req.framing === 'chunked' && !chunksParse(this.pending)) {
+      // haproxy parses the chunks that came with the head before anything is forwarded
+      this.badRequest(400);
+      return;
+    }
     this.client.pause();
     this.headMs = Date.now();
     this.phase = WAIT;
@@ -537,8 +542,11 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
     sc.resetResponse();
     sc.sock.setTimeout(brt.timeouts.server);
     this.phase = XFER;
-    this.keepServer = this.fe.connMode === MODE_KAL && bh.mode === MODE_KAL && !this.req.closeAfter;
-    const head = this.encodeRequest(bh, this.keepServer);
+    const modeKeep = this.fe.connMode === MODE_KAL && bh.mode === MODE_KAL;
+    // Content-Length beside Transfer-Encoding: this server connection is not reused, but haproxy
+    // 2.6 does not tell the server so (no `connection: close` added)
+    this.keepServer = modeKeep && !this.req.closeAfter;
+    const head = this.encodeRequest(bh, modeKeep);
     this.sentHead = head;
     this.writeServer(sc, head);
     this.reqDone = this.reqBody.start(this.req);
@@ -557,13 +565,12 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
   private encodeRequest(bh: BackendHttp, keepServer: boolean): Buffer {
     const txn = this.txn;
     const req = this.req;
-    let extra = '';
+    // haproxy's H1 mux writes its connection header after every other field
+    let extra = xffHeader(this.fe.forwardfor, bh.forwardfor, this.cip, txn) ?? '';
     const upgrade = req.wantsUpgrade();
     if (upgrade) extra += '';
     else if (!keepServer) extra += 'connection: close\r\n';
     else if (req.version === 10) extra += 'connection: keep-alive\r\n';
-    const ff = xffHeader(this.fe.forwardfor, bh.forwardfor, this.cip, txn);
-    if (ff !== null) extra += ff;
     const start = `${txn.method()} ${txn.uri()} HTTP/1.${req.version === 10 ? '0' : '1'}\r\n`;
     return encodeHead(start, req, txn.reqHeaders, extra, upgrade);
   }
@@ -1143,6 +1150,14 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
     this.phase = DONE;
     this.fe.sessionEnded(this);
   }
+}
+
+const PRECHECK = new BodyFramer();
+
+/** False when bytes received with a chunked head already break chunked framing. */
+function chunksParse(b: Buffer): boolean {
+  PRECHECK.begin('chunked', 0);
+  return PRECHECK.feed(b, 0, b.length) >= 0;
 }
 
 /** Adds `connection: close` to a response the proxy made for a client that will be closed. */

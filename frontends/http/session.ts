@@ -556,6 +556,11 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
     if (!this.reqDone) {
       this.pending = null;
       if (p !== null) this.forwardBody(p);
+      if (!this.reqDone && this.clientEnded) {
+        // the client left during the connect, its body unfinished: the server got what there was
+        this.clientAbort('D');
+        return;
+      }
       if (!this.reqDone && !this.clientBlocked) this.client.resume();
     } else {
       this.client.setTimeout(0);

@@ -52,6 +52,10 @@ export class BackendCounters {
   failedResp = 0;
   cliAborts = 0;
   srvAborts = 0;
+  /** transitions to "no server usable": stats `chkdown` of the BACKEND row */
+  downTrans = 0;
+  /** unix time (seconds) of the last session: stats `lastsess` */
+  lastSess = 0;
 }
 
 /** Told about every operational or admin change, for logs ("Server be/s1 is DOWN ..."). */
@@ -70,6 +74,11 @@ export class Backend {
   /** the algorithm (exposed for introspection and tests; frontends only call pick) */
   readonly balancer: Balancer;
   private readonly byName = new Map<string, Server>();
+  /** unix ms of the last time the backend became usable or unusable (stats `lastchg`) */
+  lastChange = Date.now();
+  /** ms spent with no usable server before the current stretch (stats `downtime`) */
+  downTime = 0;
+  private wasUp: boolean;
 
   constructor(cfg: BackendConfig) {
     this.name = cfg.name;
@@ -79,7 +88,16 @@ export class Backend {
     for (const s of this.servers) this.byName.set(s.name, s);
     this.lb = newLbParams(this.servers, cfg.balance.allBackups);
     this.balancer = BALANCERS[cfg.balance.algo](this.lb, cfg.balance, () => this.rescale());
+    this.wasUp = this.lb.totWeight > 0;
     startClock();
+  }
+
+  /**
+   * Seconds the backend spent with no usable server (HAProxy's be_downtime): the closed
+   * stretches plus the current one if it is down now.
+   */
+  downtimeMs(now = Date.now()): number {
+    return this.wasUp ? this.downTime : this.downTime + now - this.lastChange;
   }
 
   /** Recomputes every eweight in the balancer's scale and commits it (balancer construction). */
@@ -136,6 +154,8 @@ export class Backend {
     if (srv.served > srv.counters.maxSess) srv.counters.maxSess = srv.served;
     if (this.lb.served > this.counters.maxSess) this.counters.maxSess = this.lb.served;
     srv.counters.lastSess = nowSec();
+    this.counters.lastSess = srv.counters.lastSess;
+    srv.counters.rate.hit();
     if (this.balancer.takeConn !== undefined) this.balancer.takeConn(srv);
   }
 
@@ -153,8 +173,8 @@ export class Backend {
   setServerState(srv: Server, state: SrvState, reason = ''): boolean {
     if (srv.state === state || (srv.inMaint && state !== SrvState.STOPPED)) return false;
     const previous = srv.state;
+    this.stamp(srv, state);
     srv.state = state;
-    srv.lastChange = Date.now();
     if (state === SrvState.STOPPED) srv.counters.downTrans++;
     if (state === SrvState.STARTING) {
       srv.warmPercent = 0;
@@ -177,11 +197,14 @@ export class Backend {
     if (on) srv.admin |= flag;
     else srv.admin &= ~(flag === SrvAdmin.FMAINT ? SrvAdmin.FMAINT | SrvAdmin.CMAINT : flag);
     if (!wasMaint && srv.inMaint) {
+      srv.wasInMaint = true;
+      // HAProxy counts entering maintenance as a down transition of a running server
+      if (srv.state !== SrvState.STOPPED) srv.counters.downTrans++;
+      this.stamp(srv, SrvState.STOPPED);
       srv.state = SrvState.STOPPED;
-      srv.lastChange = Date.now();
     } else if (wasMaint && !srv.inMaint) {
+      this.stamp(srv, SrvState.RUNNING);
       srv.state = SrvState.RUNNING;
-      srv.lastChange = Date.now();
     }
     this.commit(srv);
     if (this.stateListener !== null) this.stateListener(this, srv, previous, reason);
@@ -253,6 +276,24 @@ export class Backend {
     return Math.floor((srv.uweight * w + this.lb.wmult - 1) / this.lb.wmult);
   }
 
+  /** Records a state change time; leaving STOPPED closes a downtime stretch. */
+  private stamp(srv: Server, next: SrvState): void {
+    const now = Date.now();
+    if (srv.state === SrvState.STOPPED && next !== SrvState.STOPPED) srv.counters.downTime += now - srv.lastChange;
+    srv.lastChange = now;
+  }
+
+  /** Backend-level up/down bookkeeping after a recount (HAProxy's set_backend_down and its reverse). */
+  private trackBackendState(): void {
+    const up = this.lb.totWeight > 0;
+    if (up === this.wasUp) return;
+    const now = Date.now();
+    if (up) this.downTime += now - this.lastChange;
+    else this.counters.downTrans++;
+    this.lastChange = now;
+    this.wasUp = up;
+  }
+
   /**
    * Applies a server's pending state/weight to the balancer: recount, then tell it what
    * changed, then record what it now accounts for (HAProxy's srv_lb_commit_status).
@@ -267,6 +308,7 @@ export class Backend {
     else if (was && will && srv.curEweight !== srv.eweight) this.balancer.weightChanged(srv);
     srv.curEweight = srv.eweight;
     srv.curUsable = will;
+    this.trackBackendState();
   }
 }
 

@@ -45,6 +45,8 @@ export const SrvAdmin = {
   DRAIN: 0x18,
 } as const;
 
+import { RateCounter } from '../lib/runtime/rate.js';
+
 /** Largest user weight (HAProxy's SRV_UWGHT_MAX). */
 export const SRV_UWGHT_MAX = 256;
 
@@ -78,6 +80,10 @@ export class ServerCounters {
   srvAborts = 0;
   /** unix time (seconds) of the last session: for stats `lastsess` */
   lastSess = 0;
+  /** ms spent STOPPED before the current state (stats `downtime` adds the current stretch) */
+  downTime = 0;
+  /** sessions per second: stats `rate`, `rate_max` */
+  readonly rate = new RateCounter();
 }
 
 /** What a `server` line gives the runtime object (the compiled model fills this in). */
@@ -113,7 +119,8 @@ export class Server {
   port: number;
   readonly backup: boolean;
   readonly cookie: string | null;
-  readonly maxconn: number;
+  /** `maxconn`, 0 = unlimited; changed at run time by `set maxconn server` (BackendRuntime) */
+  maxconn: number;
   readonly maxqueue: number;
   /** `slowstart` in whole seconds, rounded up as HAProxy does (0 = none) */
   readonly slowstartSec: number;
@@ -141,8 +148,13 @@ export class Server {
   state: SrvState = SrvState.RUNNING;
   /** admin flags (SrvAdmin bits) */
   admin = 0;
-  /** unix ms of the last state change: stats `lastchg` */
-  lastChange = 0;
+  /**
+   * Has been in maintenance: HAProxy zeroes the health counter of a server without a check
+   * when it enters maintenance and nothing raises it again (`show servers state` shows it).
+   */
+  wasInMaint = false;
+  /** unix ms of the last state change (creation counts as one): stats `lastchg`, `downtime` */
+  lastChange = Date.now();
 
   /** connections/requests currently being served (HAProxy's `served`): stats `scur` */
   served = 0;
@@ -172,6 +184,7 @@ export class Server {
       // `disabled` is config maintenance; HAProxy sets FMAINT too (admin_state 5), and a
       // server in maintenance is STOPPED.
       this.admin = SrvAdmin.CMAINT | SrvAdmin.FMAINT;
+      this.wasInMaint = true;
       this.state = SrvState.STOPPED;
     }
   }

@@ -71,6 +71,14 @@ export class HealthCheck implements Timed, HealthCounter {
   duration = -1;
   /** passive-check (observe) consecutive errors */
   consecutiveErrors = 0;
+  /** failed checks that moved the counter (stats `chkfail`), of which passive ones (`hanafail`) */
+  failedChecks = 0;
+  hanaFailures = 0;
+  /**
+   * `disable health` from the runtime API (HAProxy clears CHK_ST_ENABLED): runs are skipped,
+   * the server keeps its state, stats show "no check".
+   */
+  adminDisabled = false;
   private forceFast = false;
   private enabled = false;
   private wasMaint: boolean;
@@ -117,6 +125,10 @@ export class HealthCheck implements Timed, HealthCounter {
   /** Scheduler callback: time for a run. */
   fire(): void {
     if (!this.enabled) return;
+    if (this.adminDisabled) {
+      this.reschedule();
+      return;
+    }
     if (this.srv.inMaint) {
       // No checks in maintenance; look again later (HAProxy pauses the check the same way).
       this.wasMaint = true;
@@ -129,6 +141,32 @@ export class HealthCheck implements Timed, HealthCounter {
       this.health = this.rise;
     }
     this.probe.start();
+  }
+
+  /** `disable health` / `enable health` (runtime API, stats admin). */
+  setAdminEnabled(on: boolean): void {
+    this.adminDisabled = !on;
+  }
+
+  /**
+   * The server entered or left maintenance (runtime API): as HAProxy, the counter drops to 0
+   * in maintenance and restarts at rise ("UP 1/3") when it leaves, without waiting for a run.
+   */
+  syncMaint(): void {
+    if (this.srv.inMaint) {
+      this.wasMaint = true;
+      this.health = 0;
+    } else if (this.wasMaint) {
+      this.wasMaint = false;
+      this.health = this.rise;
+    }
+  }
+
+  /** The server's address changed: a check that follows it (no check addr/port) follows. */
+  retarget(oldHost: string, oldPort: number, host: string, port: number): void {
+    const t = this.settings.target as { host: string; port: number };
+    if (t.host === oldHost) t.host = host;
+    if (t.port === oldPort) t.port = port;
   }
 
   /** The interval before the next run (srv_getinter, with on-error fastinter forcing it). */
@@ -147,6 +185,10 @@ export class HealthCheck implements Timed, HealthCounter {
     this.duration = o.duration;
     const result = checkStatusRow(o.status).result;
     const moved = applyResult(this, result);
+    if (moved && result === 'failed') {
+      this.failedChecks++;
+      if (o.status === CheckStatus.HANA) this.hanaFailures++;
+    }
     if (result === 'passed' || result === 'condpass') this.consecutiveErrors = 0;
     this.owner.checkLogged(this, o, moved, previous);
     if (result === 'failed' && this.health === 0) this.owner.markDown(this, o);

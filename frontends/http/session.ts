@@ -77,6 +77,8 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
   phase = HEAD;
   /** client bytes read but not consumed yet (body start, or the next pipelined request) */
   pending: Buffer | null = null;
+  /** bytes of the request head received, not yet counted in bin */
+  private headIn = 0;
   /** no request seen yet on this connection (http-reuse safe: its own server connection) */
   first = true;
   /** the client connection closes after the current response */
@@ -201,6 +203,8 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
       this.badRequest(st);
       return;
     }
+    // the head's bytes count in bin once the request reaches a server (stats bin)
+    this.headIn = end - this.reader.start;
     const buf = this.reader.buffer;
     this.pending = end < buf.length ? buf.subarray(end) : null;
     if (this.pending !== null && this.req.framing === 'chunked' && !chunksParse(this.pending)) {
@@ -218,6 +222,7 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
   private badRequest(status: number): void {
     this.fe.counters.badReqs++;
     this.fe.counters.reqTot++;
+    this.fe.counters.reqRate.hit();
     this.requestLine = '<BADREQ>';
     this.setTerm('P', 'R');
     const page = status === 400 ? ERR_400 : this.fe.errorPage(status);
@@ -307,6 +312,7 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
     }
     this.fe.counters.badReqs++;
     this.fe.counters.reqTot++;
+    this.fe.counters.reqRate.hit();
     this.requestLine = '<BADREQ>';
     this.setTerm('c', 'R');
     this.closeClient = true;
@@ -320,6 +326,7 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
     const txn = this.txn;
     txn.reset(this.req);
     fe.counters.reqTot++;
+    fe.counters.reqRate.hit();
     // the request line as received, for the log only
     if (fe.logger.enabled) this.requestLine = `${this.req.method()} ${this.req.uri()} HTTP/1.${this.req.version === 10 ? '0' : '1'}`;
     if (this.req.closeAfter || (this.req.connection & CONN_CLOSE) !== 0 || (this.req.version === 10 && (this.req.connection & CONN_KEEPALIVE) === 0)) {
@@ -549,6 +556,11 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
     const head = this.encodeRequest(bh, modeKeep);
     this.sentHead = head;
     this.writeServer(sc, head);
+    if (this.headIn > 0) {
+      // counted once, even when a retry sends the head again
+      this.countIn(this.headIn);
+      this.headIn = 0;
+    }
     this.reqDone = this.reqBody.start(this.req);
     if (this.req.framing === 'tunnel' || this.req.isConnect) this.reqDone = true;
     this.client.setTimeout(this.fe.timeoutClient);

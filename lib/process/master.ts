@@ -107,6 +107,16 @@ export async function serve(opts: ServeOptions, io: CliIo, makeRuntime: RuntimeF
     alertLine(io, '[halyard.main()] Some protocols failed to start their listeners! Exiting.');
     return 1;
   }
+  if (runtime.start !== undefined) {
+    try {
+      await runtime.start();
+    } catch (e: unknown) {
+      await closeListeners(listeners);
+      runtime.close();
+      alertLine(io, `[halyard.main()] ${(e as Error).message}`);
+      return 1;
+    }
+  }
   if (opts.pidfile !== undefined) {
     try {
       writeFileSync(opts.pidfile, `${process.pid}\n`);
@@ -132,6 +142,7 @@ export async function serve(opts: ServeOptions, io: CliIo, makeRuntime: RuntimeF
   const softStop = (): void => {
     if (stopping) return;
     stopping = true;
+    runtime.stopping?.();
     void closeListeners(listeners);
     for (const f of runtime.frontends) {
       f.stopAccepting();

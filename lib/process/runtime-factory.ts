@@ -5,6 +5,9 @@ import { LogSystem } from '../log/index.js';
 import { buildRuntime } from '../runtime/runtime.js';
 import { createHealthChecks } from '../../backends/health/index.js';
 import { httpFrontendFactory } from '../../frontends/http/index.js';
+import { stderrLine } from '../../backends/health/messages.js';
+import type { CliContext } from '../stats/cli.js';
+import { openStatsSockets, type StatsSocket } from '../stats/socket.js';
 import type { ServeRuntime } from './types.js';
 
 export function makeServeRuntime(cfg: HalyardConfig, quiet: boolean): ServeRuntime {
@@ -31,10 +34,48 @@ export function makeServeRuntime(cfg: HalyardConfig, quiet: boolean): ServeRunti
     checker.onMarkedUp((srv, _be, shutdownBackups) => pool.markedUp(srv, shutdownBackups));
     checker.setQueueProbe((be) => be.counters.queueCur);
   }
+  // stats (CSV, runtime API, stats page) read check results through the runtime's snapshot
+  rt.checks = (srv) => checks.of(srv);
   checks.start();
+  let sockets: StatsSocket[] = [];
+  let stopping = false;
+  // the runtime API's admin actions log as health-check state changes do
+  const cli: CliContext = {
+    runtime: rt,
+    checkOf: (srv) => checks.of(srv),
+    events: (be, level, text) => {
+      const px = pxByName.get(be);
+      if (px !== undefined) logs.forProxy(px).event(level, text);
+      if (!quiet) process.stderr.write(stderrLine(level === 'alert' ? 'ALERT' : 'WARNING', process.pid, text));
+    },
+    info: () => ({
+      listeners: cfg.proxies.reduce((n, px) => n + (px.disabled ? 0 : px.binds.length), 0) + sockets.length,
+      stopping,
+      ...(cfg.global.node !== undefined ? { node: cfg.global.node } : {}),
+      ...(cfg.global.description !== undefined ? { description: cfg.global.description } : {}),
+      ...(cfg.global.ulimitN !== undefined ? { ulimitN: cfg.global.ulimitN } : {}),
+    }),
+  };
+  for (const sc of cfg.global.statsSockets) {
+    if (sc.user !== undefined || sc.group !== undefined) {
+      throw new Error(`${sc.loc.file}:${sc.loc.line} : 'stats socket' options 'user'/'group' are not supported by Halyard yet (use 'uid'/'gid').`);
+    }
+  }
   return {
+    runtime: rt,
+    checks,
+    cli,
     frontends: rt.frontends,
     backendSessions: (name) => rt.backends.get(name)?.counters.cumSess ?? 0,
-    close: () => { checks.stop(); logs.close(); },
+    start: async () => {
+      sockets = await openStatsSockets(cli, cfg.global.statsSockets, cfg.global.statsTimeout);
+    },
+    stopping: () => { stopping = true; },
+    close: () => {
+      checks.stop();
+      logs.close();
+      for (const s of sockets) void s.close();
+      sockets = [];
+    },
   };
 }

@@ -2,6 +2,9 @@
 // keeping it this small is what lets the same shell drive one process today and workers tomorrow.
 import type { Socket } from 'node:net';
 import type { HalyardConfig } from '../config/model.js';
+import type { Runtime } from '../runtime/runtime.js';
+import type { HealthChecks } from '../../backends/health/index.js';
+import type { CliContext } from '../stats/cli.js';
 
 export interface ServedFrontend {
   readonly name: string;
@@ -19,6 +22,15 @@ export interface ServedFrontend {
 }
 
 export interface ServeRuntime {
+  /** the runtime objects the stats page and runtime API read (absent in minimal test shells) */
+  readonly runtime?: Runtime;
+  readonly checks?: HealthChecks;
+  /** the runtime API's context (the stats page's admin form uses the same actions) */
+  readonly cli?: CliContext;
+  /** opens what listens beside the frontends (stats sockets); rejects with a message */
+  start?(): Promise<void>;
+  /** soft stop began (show info `Stopping: 1`) */
+  stopping?(): void;
   readonly frontends: readonly ServedFrontend[];
   /** sessions ever assigned by the backend of that name (the BE figure of the stop line), 0 if none */
   backendSessions(name: string): number;

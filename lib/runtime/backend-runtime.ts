@@ -141,6 +141,25 @@ export class BackendRuntime {
     return before - this.queues.backend.length;
   }
 
+  /**
+   * `set server <b>/<s> addr IP [port P]`: new connections go to the new address; connections
+   * already open stay where they are (HAProxy does the same). A port of 0 keeps the client's
+   * destination port, as on the server line.
+   */
+  setServerAddr(srv: Server, host: string, port: number): void {
+    const t = this.targets.get(srv);
+    if (t === undefined) return;
+    srv.address = host;
+    srv.port = port;
+    this.targets.set(srv, { ...t, host, port });
+  }
+
+  /** `set maxconn server`: a higher limit lets queued requests in at once. */
+  setServerMaxconn(srv: Server, maxconn: number): void {
+    srv.maxconn = maxconn;
+    this.queues.process(srv);
+  }
+
   private killAll(srv: Server): void {
     const set = this.live?.get(srv);
     if (set === undefined) return;

@@ -34,6 +34,8 @@ export class FrontendCounters {
   deniedReqs = 0;
   /** sessions per second: stats rate, rate_max */
   readonly rate = new RateCounter();
+  /** HTTP requests per second: stats req_rate, req_rate_max */
+  readonly reqRate = new RateCounter();
 }
 
 /** The process-wide concurrent connection limit (global `maxconn`), shared by all frontends. */
@@ -73,6 +75,8 @@ export interface Frontend {
   /** effective limit (frontend maxconn, else global), 0 = none */
   readonly maxconn: number;
   readonly paused: boolean;
+  /** soft-stopping: stats status STOP */
+  readonly stopping: boolean;
   /** the listener hands every accepted connection here */
   accept(socket: Socket): void;
   pause(): void;

@@ -18,10 +18,17 @@ import type { SessionLogger } from '../log/record.js';
 import { BackendRuntime } from './backend-runtime.js';
 import { GlobalLimit, type Frontend } from './frontend.js';
 import { compileL4Condition } from './l4cond.js';
-import { snapshotOf, type RuntimeSnapshot } from './snapshot.js';
+import { snapshotOf, type CheckLookup, type RuntimeSnapshot } from './snapshot.js';
 
 export type { Frontend } from './frontend.js';
-export type { RuntimeSnapshot } from './snapshot.js';
+export type { RuntimeSnapshot, CheckLookup, CheckView } from './snapshot.js';
+
+/** A proxy as the stats list it: configuration order, id, mode. */
+export interface ProxyEntry {
+  readonly name: string;
+  readonly iid: number;
+  readonly mode: Mode;
+}
 export { BackendRuntime } from './backend-runtime.js';
 
 /** Builds the session logger of a frontend (lib/log plugs in here); default: logs nothing. */
@@ -55,6 +62,11 @@ export const NOOP_LOGGER: SessionLogger = {
 };
 
 export class Runtime {
+  /** unix ms when built: the process uptime of `show info` */
+  readonly startedAt = Date.now();
+  /** the health checks' view of a server, once the serving runtime has attached them */
+  checks: CheckLookup | null = null;
+
   constructor(
     readonly frontends: readonly Frontend[],
     /** every backend (and listen section) by name, as the balancing layer sees it */
@@ -62,7 +74,20 @@ export class Runtime {
     /** the same backends with their queues, targets and timeouts */
     readonly pools: Map<string, BackendRuntime>,
     readonly global: GlobalLimit,
+    /** every enabled proxy in configuration order (stats row order) */
+    readonly order: readonly ProxyEntry[] = [],
+    /** backend names each frontend names statically (default_backend, use_backend, its own) */
+    private readonly routes: ReadonlyMap<string, ReadonlySet<string>> = new Map(),
   ) {}
+
+  /** Whether frontend `fe` names backend `be` (for the default fullconn). */
+  reaches(fe: string, be: string): boolean {
+    return this.routes.get(fe)?.has(be) ?? false;
+  }
+
+  backend(name: string): BackendRuntime | undefined {
+    return this.pools.get(name);
+  }
 
   frontend(name: string): Frontend | undefined {
     return this.frontends.find((f) => f.name === name);
@@ -95,9 +120,7 @@ const isBackend = (px: ProxyConfig): boolean => px.kind === 'backend' || px.kind
 export function buildRuntime(config: HalyardConfig, opts: RuntimeOptions = {}): Runtime {
   const loggerOf = opts.logger ?? (() => NOOP_LOGGER);
   const global = new GlobalLimit(config.global.maxconn ?? 0);
-  // Proxy ids as HAProxy numbers them: declaration order over the whole configuration.
-  const ids = new Map<ProxyConfig, number>();
-  config.proxies.forEach((px, i) => ids.set(px, px.id ?? i + 1));
+  const ids = proxyIds(config);
 
   const pools = new Map<string, BackendRuntime>();
   for (const px of config.proxies) {
@@ -123,7 +146,39 @@ export function buildRuntime(config: HalyardConfig, opts: RuntimeOptions = {}): 
     }
     frontends.push(factory({ px, id, global, logger, backend: (n) => pools.get(n), own }));
   }
-  return new Runtime(frontends, backends, pools, global);
+  const order: ProxyEntry[] = [];
+  const routes = new Map<string, Set<string>>();
+  for (const px of config.proxies) {
+    if (px.kind === 'defaults' || px.disabled) continue;
+    order.push({ name: px.name, iid: ids.get(px) ?? 0, mode: px.mode });
+    if (!isFrontend(px)) continue;
+    const r = new Set<string>();
+    if (px.kind === 'listen') r.add(px.name);
+    if (px.defaultBackend !== undefined) r.add(px.defaultBackend.name);
+    for (const ub of px.useBackends) if (!ub.dynamic) r.add(ub.name);
+    routes.set(px.name, r);
+  }
+  return new Runtime(frontends, backends, pools, global, order, routes);
+}
+
+/**
+ * Proxy ids as HAProxy numbers them (stats `iid`, `show servers state` be_id): explicit `id`s
+ * first, then the first free id upwards in declaration order. With a `stats socket`, the CLI's
+ * own proxy (GLOBAL) is declared first and takes id 1.
+ */
+export function proxyIds(config: Pick<HalyardConfig, 'proxies' | 'global'>): Map<ProxyConfig, number> {
+  const ids = new Map<ProxyConfig, number>();
+  const used = new Set<number>();
+  for (const px of config.proxies) if (px.id !== undefined) used.add(px.id);
+  let next = 1;
+  const take = (): number => {
+    while (used.has(next)) next++;
+    used.add(next);
+    return next++;
+  };
+  if (config.global.statsSockets.length > 0) take();
+  for (const px of config.proxies) ids.set(px, px.id ?? take());
+  return ids;
 }
 
 function buildTcpFrontend(

@@ -8,7 +8,7 @@
  * per-header string), or the HttpTxn's HeaderList once a rule or persistence edited it.
  */
 import { LOWER } from '../../lib/http1/chars.js';
-import { HDR_CONNECTION, HDR_CONTENT_LENGTH, type MessageHead } from '../../lib/http1/head.js';
+import { HDR_CONNECTION, type MessageHead } from '../../lib/http1/head.js';
 import type { HeaderList } from '../../lib/http/txn.js';
 
 /** Writes the head: `start` is the start line with its CRLF; `extra` whole lines with CRLFs. */
@@ -29,7 +29,7 @@ export function encodeHead(start: string, head: MessageHead, edited: HeaderList 
   let size = start.length + extra.length + 2;
   for (let i = 0; i < head.count; i++) {
     if (head.drop[i] !== 0 || head.kind[i] === dropKind) continue;
-    const vl = head.kind[i] === HDR_CONTENT_LENGTH ? String(head.contentLength).length : (h[4 * i + 3] as number) - (h[4 * i + 2] as number);
+    const vl = (h[4 * i + 3] as number) - (h[4 * i + 2] as number);
     size += (h[4 * i + 1] as number) - (h[4 * i] as number) + 4 + vl;
   }
   const out = Buffer.allocUnsafe(size);
@@ -40,8 +40,7 @@ export function encodeHead(start: string, head: MessageHead, edited: HeaderList 
     for (let k = h[4 * i] as number; k < ne; k++) out[p++] = LOWER[buf[k] as number] as number;
     out[p++] = 0x3a;
     out[p++] = 0x20;
-    if (head.kind[i] === HDR_CONTENT_LENGTH) p += out.write(String(head.contentLength), p, 'latin1');
-    else p += buf.copy(out, p, h[4 * i + 2] as number, h[4 * i + 3] as number);
+    p += buf.copy(out, p, h[4 * i + 2] as number, h[4 * i + 3] as number);
     out[p++] = 0x0d;
     out[p++] = 0x0a;
   }

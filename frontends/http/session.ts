@@ -207,6 +207,11 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
     this.headIn = end - this.reader.start;
     const buf = this.reader.buffer;
     this.pending = end < buf.length ? buf.subarray(end) : null;
+    if (this.pending !== null && this.req.framing === 'chunked' && !chunksParse(this.pending)) {
+      // haproxy parses the chunks that came with the head before anything is forwarded
+      this.badRequest(400);
+      return;
+    }
     this.client.pause();
     this.headMs = Date.now();
     this.phase = WAIT;
@@ -544,8 +549,11 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
     sc.resetResponse();
     sc.sock.setTimeout(brt.timeouts.server);
     this.phase = XFER;
-    this.keepServer = this.fe.connMode === MODE_KAL && bh.mode === MODE_KAL && !this.req.closeAfter;
-    const head = this.encodeRequest(bh, this.keepServer);
+    const modeKeep = this.fe.connMode === MODE_KAL && bh.mode === MODE_KAL;
+    // Content-Length beside Transfer-Encoding: this server connection is not reused, but haproxy
+    // 2.6 does not tell the server so (no `connection: close` added)
+    this.keepServer = modeKeep && !this.req.closeAfter;
+    const head = this.encodeRequest(bh, modeKeep);
     this.sentHead = head;
     this.writeServer(sc, head);
     if (this.headIn > 0) {
@@ -560,6 +568,11 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
     if (!this.reqDone) {
       this.pending = null;
       if (p !== null) this.forwardBody(p);
+      if (!this.reqDone && this.clientEnded) {
+        // the client left during the connect, its body unfinished: the server got what there was
+        this.clientAbort('D');
+        return;
+      }
       if (!this.reqDone && !this.clientBlocked) this.client.resume();
     } else {
       this.client.setTimeout(0);
@@ -569,13 +582,12 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
   private encodeRequest(bh: BackendHttp, keepServer: boolean): Buffer {
     const txn = this.txn;
     const req = this.req;
-    let extra = '';
+    // haproxy's H1 mux writes its connection header after every other field
+    let extra = xffHeader(this.fe.forwardfor, bh.forwardfor, this.cip, txn) ?? '';
     const upgrade = req.wantsUpgrade();
     if (upgrade) extra += '';
     else if (!keepServer) extra += 'connection: close\r\n';
     else if (req.version === 10) extra += 'connection: keep-alive\r\n';
-    const ff = xffHeader(this.fe.forwardfor, bh.forwardfor, this.cip, txn);
-    if (ff !== null) extra += ff;
     const start = `${txn.method()} ${txn.uri()} HTTP/1.${req.version === 10 ? '0' : '1'}\r\n`;
     return encodeHead(start, req, txn.reqHeaders, extra, upgrade);
   }
@@ -1155,6 +1167,14 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
     this.phase = DONE;
     this.fe.sessionEnded(this);
   }
+}
+
+const PRECHECK = new BodyFramer();
+
+/** False when bytes received with a chunked head already break chunked framing. */
+function chunksParse(b: Buffer): boolean {
+  PRECHECK.begin('chunked', 0);
+  return PRECHECK.feed(b, 0, b.length) >= 0;
 }
 
 /** Adds `connection: close` to a response the proxy made for a client that will be closed. */

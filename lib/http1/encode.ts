@@ -9,7 +9,7 @@
  * rules, can use these as its base or write the same bytes into its own buffer.
  */
 import { LOWER } from './chars.js';
-import { HDR_CONTENT_LENGTH, type MessageHead, type RequestHead, type ResponseHead } from './head.js';
+import { type MessageHead, type RequestHead, type ResponseHead } from './head.js';
 
 export function encodeRequestHead(head: RequestHead): Buffer {
   const ml = head.methodEnd - head.start;
@@ -47,7 +47,7 @@ function fieldsSize(head: MessageHead): number {
   let size = 0;
   for (let i = 0; i < head.count; i++) {
     if (head.drop[i] !== 0) continue;
-    const vl = head.kind[i] === HDR_CONTENT_LENGTH ? String(head.contentLength).length : (h[4 * i + 3] as number) - (h[4 * i + 2] as number);
+    const vl = (h[4 * i + 3] as number) - (h[4 * i + 2] as number);
     size += (h[4 * i + 1] as number) - (h[4 * i] as number) + 2 + vl + 2;
   }
   return size;
@@ -62,8 +62,7 @@ function writeFields(head: MessageHead, out: Buffer, p: number): number {
     for (let k = h[4 * i] as number; k < ne; k++) out[p++] = LOWER[buf[k] as number] as number;
     out[p++] = 0x3a;
     out[p++] = 0x20;
-    if (head.kind[i] === HDR_CONTENT_LENGTH) p += out.write(String(head.contentLength), p, 'latin1');
-    else p += buf.copy(out, p, h[4 * i + 2] as number, h[4 * i + 3] as number);
+    p += buf.copy(out, p, h[4 * i + 2] as number, h[4 * i + 3] as number);
     out[p++] = 0x0d;
     out[p++] = 0x0a;
   }

@@ -98,13 +98,11 @@ export function scanFields(head: MessageHead, pos: number, isRequest: boolean): 
     hdr[4 * i + 3] = ve;
     head.kind[i] = HDR_OTHER;
     head.drop[i] = 0;
-    let vlen = ve - vs;
     const err = classify(head, i, ns, ne, vs, ve, isRequest);
     if (err !== 0) return -1;
     if (head.drop[i] === 0) {
       if (++stored > MAX_HEADERS) return fail(head, 'too-many-headers', ns);
-      if (head.kind[i] === HDR_CONTENT_LENGTH) vlen = decimalLength(head.contentLength);
-      cost += 8 + (ne - ns) + vlen;
+      cost += 8 + (ne - ns) + (hdr[4 * i + 3] as number) - (hdr[4 * i + 2] as number);
     }
   }
 }
@@ -158,7 +156,18 @@ function classify(
         if (n < 0 || (head.contentLength >= 0 && n !== head.contentLength)) {
           return fail(head, 'bad-content-length', vs);
         }
-        if (head.contentLength >= 0) head.drop[i] = 1;
+        if (head.contentLength >= 0) {
+          head.drop[i] = 1;
+        } else {
+          let d = vs;
+          while (isSpHt(buf[d])) d++;
+          head.clStart = d;
+          while (d < ve && (buf[d] as number) >= 0x30 && (buf[d] as number) <= 0x39) d++;
+          head.clEnd = d;
+          // the line's value becomes that element: every encoder then forwards what haproxy does
+          head.hdr[4 * i + 2] = head.clStart;
+          head.hdr[4 * i + 3] = d;
+        }
         head.contentLength = n;
       }
       return 0;
@@ -270,17 +279,9 @@ export function dropContentLength(head: MessageHead): void {
   for (let i = 0; i < head.count; i++) {
     if (head.kind[i] === HDR_CONTENT_LENGTH && head.drop[i] === 0) {
       head.drop[i] = 1;
-      head.htxCost -= 8 + 14 + decimalLength(head.contentLength);
+      head.htxCost -= 8 + 14 + head.clEnd - head.clStart;
     }
   }
   head.contentLength = -1;
 }
 
-function decimalLength(n: number): number {
-  let len = 1;
-  while (n >= 10) {
-    n = Math.floor(n / 10);
-    len++;
-  }
-  return len;
-}

@@ -13,7 +13,7 @@
  *
  * Request-line rules as HAProxy 2.6.12 applies them: method = tchars; one or more SP/HTAB
  * between the parts; request-target bytes 0x21..0x7E only; version exactly HTTP/d.d (any
- * version above 1.0 counts as 1.1, "http/1.1" and HTTP/0.9-style lines are 400).
+ * version above 1.0 counts as 1.1, '#' in the target is 400, "http/1.1" and HTTP/0.9-style lines are 400).
  * Framing: Transfer-Encoding must end in a single `chunked` (then every Content-Length is
  * dropped), otherwise Content-Length, otherwise no body. A Host that differs from an
  * absolute-form target's authority is 400, and so is a WebSocket upgrade (Connection:
@@ -35,7 +35,9 @@ export function parseRequestHead(buf: Buffer, start: number, end: number, out: R
   while (isSpHt(buf[p])) p++;
   const us = p;
   let u = buf[p] as number;
-  while (u > 0x20 && u < 0x7f) u = buf[++p] as number; // URI_CHAR, without the lookup
+  while (u > 0x20 && u < 0x7f && u !== 0x23) u = buf[++p] as number; // URI_CHAR, without the lookup
+  // a fragment is never sent by a client (RFC 9112 §3.2); haproxy 2.6.12 as Debian ships it refuses '#'
+  if (u === 0x23) return bad(out, 'bad-uri', p);
   out.uriStart = us;
   out.uriEnd = p;
   if (p === us || !isSpHt(buf[p])) {

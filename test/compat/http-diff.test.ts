@@ -26,9 +26,10 @@ function configText(sc: Scenario, ports: Record<string, number>): string {
     '    timeout client 10s',
     '    timeout server 10s',
     ...(sc.defaults ?? []).map((l) => `    ${l}`),
+    ...sc.config,
+    // last: listeners open in config order, so once the probe answers every frontend listens
     'frontend probe',
     '    bind 127.0.0.1:@probe',
-    ...sc.config,
     '',
   ].join('\n').replace(/@(\w+)/g, (m, n: string) => {
     const p = ports[n];

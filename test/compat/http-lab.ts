@@ -22,6 +22,8 @@ export interface ProxyProc {
   stderr(): string;
   /** true while the process runs */
   alive(): boolean;
+  /** resolves once stderr (from the start) matches `re`; rejects if the process exits first */
+  waitStderr(re: RegExp): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -53,13 +55,25 @@ export async function startProxy(kind: ProxyKind, cfg: string, probePort: number
     ? spawn('haproxy', ['-db', '-f', file], { stdio: ['ignore', 'ignore', 'pipe'] })
     : spawn(process.execPath, [cliPath, '-f', file], { stdio: ['ignore', 'ignore', 'pipe'] });
   let err = '';
-  child.stderr?.on('data', (d: Buffer) => { err += d.toString(); });
+  let waiters: { re: RegExp; resolve: () => void }[] = [];
+  child.stderr?.on('data', (d: Buffer) => {
+    err += d.toString();
+    waiters = waiters.filter((w) => (w.re.test(err) ? (w.resolve(), false) : true));
+  });
   const exited = new Promise<void>((r) => child.on('exit', () => r()));
   const proc: ProxyProc = {
     kind,
     pid: child.pid ?? -1,
     stderr: () => err,
     alive: () => child.exitCode === null && child.signalCode === null,
+    waitStderr: (re) => (re.test(err) ? Promise.resolve() : Promise.race([
+      new Promise<void>((resolve, reject) => {
+        // a safety net so a missing line fails the test instead of hanging it, not a timing assertion
+        const timer = setTimeout(() => reject(new Error(`${kind} did not print ${re} within 30 s: ${err.trim().slice(-300)}`)), 30_000);
+        waiters.push({ re, resolve: () => { clearTimeout(timer); resolve(); } });
+      }),
+      exited.then(() => { throw new Error(`${kind} exited before printing ${re}: ${err.trim().slice(-300)}`); }),
+    ])),
     async stop() {
       if (proc.alive()) child.kill('SIGKILL');
       await exited;

@@ -161,8 +161,11 @@ export function startStatsApp(ep: StatsEndpoint, src: StatsSource): StatsApp {
   app.route({ method: ['GET', 'HEAD', 'POST'], url: '/*', handler: handle });
   app.setNotFoundHandler((_req, reply) => reply.code(404).type('text/plain').send('not found\n'));
 
-  // bind now (synchronous for a unix socket), serve once Fastify is ready
-  (server as HttpServer | null)?.listen(ep.path);
+  // bind now (synchronous for a unix socket), serve once Fastify is ready; a failure must not
+  // take the serving process down: the engine then answers 503 for the stats URI
+  const srv = server as HttpServer | null;
+  srv?.on('error', (e: Error) => process.stderr.write(`[ALERT]    (${process.pid}) : stats page of '${px.name}' cannot listen: ${e.message}\n`));
+  srv?.listen(ep.path);
   whenReady = Promise.resolve(app.ready()).then(() => { ready = true; });
   whenReady.catch(() => undefined);
 

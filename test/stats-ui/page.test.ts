@@ -74,8 +74,8 @@ t.test('a server that stops answering checks is shown DOWN with its check result
   }
   t.match(statusOf(page, 'app/b'), / DOWN$/);
   t.match(page, /<tr id="app\/b" class="active_down problem"/);
-  // refused, or reset when a check was connecting as the origin closed
-  t.match(page, /L4CON in \d+ms<span class="tips">Layer4 connection problem: Connection (refused|reset by peer)/);
+  // refused; reset when a check was connecting as the origin closed; no response when one was in flight
+  t.match(page, /L4CON in \d+ms<span class="tips">Layer4 connection problem: Connection (refused|reset by peer)|L7RSP in \d+ms<span class="tips">Layer7 invalid response/);
   t.match(statusOf(page, 'app/a'), / UP$/);
   const only = (await http(port, '/;problems', { auth: 'admin:secret' })).body;
   t.match(only, '<tr id="app/b"');

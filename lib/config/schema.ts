@@ -1,5 +1,6 @@
 // The JSON Schema of the compiled model (lib/config/model.ts), checked with ajv after every load:
 // a mismatch is a Halyard bug, reported instead of starting with a half-built model.
+import { createRequire } from 'node:module';
 import { Ajv, type ValidateFunction } from 'ajv';
 
 const loc = {
@@ -162,11 +163,22 @@ export const configSchema = {
   },
 } as const;
 
+export const AJV_OPTIONS = { allErrors: false, strict: false } as const;
+
 let validate: ValidateFunction | undefined;
+
+/** The validator `npm run build` precompiled beside this file (scripts/build-schema.mjs), if any. */
+function precompiled(): ValidateFunction | undefined {
+  try {
+    return createRequire(import.meta.url)('./schema-validate.cjs') as ValidateFunction;
+  } catch {
+    return undefined;
+  }
+}
 
 /** undefined when the model is valid, else ajv's error text. Compiled once, on first use. */
 export function validateModel(model: unknown): string | undefined {
-  validate ??= new Ajv({ allErrors: false, strict: false }).compile(configSchema);
+  validate ??= precompiled() ?? new Ajv(AJV_OPTIONS).compile(configSchema);
   if (validate(model)) return undefined;
   const e = validate.errors?.[0];
   return e === undefined ? 'unknown error' : `${e.instancePath} ${e.message ?? ''}`;

@@ -4,7 +4,9 @@
 // Env: CONNECTIONS (50), DURATION s (10), WARMUP s (3), RUNS (3; proxies alternate, medians),
 //   PROXIES (haproxy,halyard,node-http-proxy), MODES (keep-alive,close), SERVERS (2 origins),
 //   PIN (1: each proxy alone on CPU 1, load generator and origins on CPU 0; 0: no pinning),
-//   NODE_FLAGS (extra node flags for Halyard, e.g. --cpu-prof), LOAD (wrk|builtin).
+//   NODE_FLAGS (extra node flags for Halyard, e.g. --cpu-prof), LOAD (wrk|builtin),
+//   BASELINE (path to another build's dist/lib/cli/halyard.js: measured too, as "halyard-base",
+//   to compare a change with what it replaces in the same run).
 //
 // Fairness on a small machine: the proxy under test is the only proxy running; every proxy gets
 // the same client (wrk, one thread, CONNECTIONS connections), the same warm-up and the same CPU.
@@ -72,11 +74,11 @@ function probe(port) {
 }
 
 const HZ = Number(spawnSync('getconf', ['CLK_TCK']).stdout?.toString().trim()) || 100;
-/** user+system CPU seconds of a process (all its threads) */
+/** [user, system] CPU seconds of a process (all its threads) */
 function cpuSeconds(pid) {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(f[11]) + Number(f[12])) / HZ;
+  return [Number(f[11]) / HZ, Number(f[12]) / HZ];
 }
 
 /** wrk for `secs` seconds; returns { rps, p50, p90, p99 (ms), errors } */
@@ -156,6 +158,10 @@ const starters = {
   halyard: () => pinned(CPU_PROXY, process.execPath, [...NODE_FLAGS, halyardBin, '-q', '-f', cfg]),
   'node-http-proxy': () => pinned(CPU_PROXY, process.execPath, [join(here, 'node-http-proxy.mjs'), String(fePort), ...originPorts.map(String)]),
 };
+if (env.BASELINE) {
+  starters['halyard-base'] = () => pinned(CPU_PROXY, process.execPath, [...NODE_FLAGS, env.BASELINE, '-q', '-f', cfg]);
+  PROXIES.push('halyard-base');
+}
 for (const p of PROXIES) if (!(p in starters)) throw new Error(`unknown proxy ${p}`);
 const proxies = PROXIES.filter((p) => p !== 'haproxy' || has('haproxy', ['-v']));
 if (!proxies.includes('haproxy')) console.log('haproxy is not on PATH: no ratios');
@@ -177,11 +183,13 @@ async function measure(name) {
       const t0 = process.hrtime.bigint();
       const r = await load(fePort, DURATION, close);
       const wall = Number(process.hrtime.bigint() - t0) / 1e9;
-      const cpu = cpuSeconds(proc.pid) - c0;
+      const c1 = cpuSeconds(proc.pid);
+      const cpu = c1[0] + c1[1] - c0[0] - c0[1];
       r.cpuPct = (100 * cpu) / wall;
       r.usPerReq = (1e6 * cpu) / (r.rps * wall);
+      r.sysPerReq = (1e6 * (c1[1] - c0[1])) / (r.rps * wall);
       ((results[mode] ??= {})[name] ??= []).push(r);
-      console.log(`  ${mode.padEnd(10)} ${name.padEnd(15)} ${r.rps.toFixed(0).padStart(7)} req/s  p50 ${r.p50.toFixed(2).padStart(6)} ms  p99 ${r.p99.toFixed(2).padStart(6)} ms  CPU ${r.cpuPct.toFixed(0).padStart(3)}%  ${r.usPerReq.toFixed(1).padStart(5)} µs/req${r.errors > 0 ? `  ${r.errors} errors` : ''}`);
+      console.log(`  ${mode.padEnd(10)} ${name.padEnd(15)} ${r.rps.toFixed(0).padStart(7)} req/s  p50 ${r.p50.toFixed(2).padStart(6)} ms  p99 ${r.p99.toFixed(2).padStart(6)} ms  CPU ${r.cpuPct.toFixed(0).padStart(3)}%  ${r.usPerReq.toFixed(1).padStart(5)} µs/req (sys ${r.sysPerReq.toFixed(1)})${r.errors > 0 ? `  ${r.errors} errors` : ''}`);
     }
   } finally {
     proc.kill('SIGTERM');
@@ -203,7 +211,7 @@ origin.kill('SIGTERM');
 
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
 console.log('');
-console.log('| mode | proxy | req/s | p50 ms | p99 ms | proxy CPU% | CPU µs/req | req/s vs haproxy | p99 vs haproxy |');
+console.log('| mode | proxy | req/s | p50 ms | p99 ms | proxy CPU% | CPU µs/req (of it sys) | req/s vs haproxy | p99 vs haproxy |');
 console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|');
 const summary = {};
 for (const mode of MODES) {
@@ -217,7 +225,7 @@ for (const mode of MODES) {
     const rr = ref ? `${(rps / med('haproxy', 'rps')).toFixed(2)}x` : '-';
     const pr = ref ? `${(p99 / med('haproxy', 'p99')).toFixed(2)}x` : '-';
     (summary[mode] ??= {})[name] = { rps, p99 };
-    console.log(`| ${mode} | ${name} | ${rps.toFixed(0)} | ${med(name, 'p50').toFixed(2)} | ${p99.toFixed(2)} | ${med(name, 'cpuPct').toFixed(0)} | ${med(name, 'usPerReq').toFixed(1)} | ${rr} | ${pr} |`);
+    console.log(`| ${mode} | ${name} | ${rps.toFixed(0)} | ${med(name, 'p50').toFixed(2)} | ${p99.toFixed(2)} | ${med(name, 'cpuPct').toFixed(0)} | ${med(name, 'usPerReq').toFixed(1)} (${med(name, 'sysPerReq').toFixed(1)}) | ${rr} | ${pr} |`);
   }
 }
 const ka = summary['keep-alive'];

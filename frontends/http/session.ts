@@ -98,7 +98,17 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
   sticky: Server | null = null;
   /** the request goes to `sticky` without balancing (HAProxy's SF_DIRECT); cleared by a redispatch */
   direct = false;
+  /** queue and retry turnaround timer */
   timer: NodeJS.Timeout | null = null;
+  /**
+   * The head wait (timeout http-request / http-keep-alive) has its own timer, made once and
+   * re-armed lazily: it may fire early, and then waits for what is left of `headDeadline`. A
+   * keep-alive connection then needs no new timer per request.
+   */
+  private headTimer: NodeJS.Timeout | null = null;
+  private headTimerAt = 0;
+  /** when the head wait times out (ms since the epoch), -1 when not waiting */
+  private headDeadline = -1;
   /** the request head as sent, for a transparent retry on a reused connection */
   sentHead: Buffer | null = null;
   reqDone = false;
@@ -167,7 +177,7 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
       case TUNNEL: {
         this.countIn(chunk.length);
         const sc = this.sc;
-        if (sc !== null && !sc.sock.write(chunk)) this.client.pause();
+        if (sc !== null && !sc.write(chunk)) this.client.pause();
         return;
       }
       default:
@@ -289,11 +299,32 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
 
   private armHeadTimer(ms: number): void {
     this.clearTimer();
-    if (ms > 0) this.timer = setTimeout(onHeadTimeout, ms, this);
+    if (ms <= 0) return;
+    const at = Date.now() + ms;
+    this.headDeadline = at;
+    if (this.headTimer !== null) {
+      if (this.headTimerAt <= at) return;
+      clearTimeout(this.headTimer);
+    }
+    this.headTimer = setTimeout(onHeadTimer, ms, this);
+    this.headTimerAt = at;
   }
 
-  headTimeout(): void {
-    this.timer = null;
+  headTimerFired(): void {
+    this.headTimer = null;
+    const d = this.headDeadline;
+    if (d < 0) return;
+    const now = Date.now();
+    if (now < d) {
+      this.headTimer = setTimeout(onHeadTimer, d - now, this);
+      this.headTimerAt = d;
+      return;
+    }
+    this.headDeadline = -1;
+    this.headTimeout();
+  }
+
+  private headTimeout(): void {
     if (this.phase !== HEAD) return;
     if (this.reqStartMs < 0 && !this.first) {
       // keep-alive timeout with nothing received: close silently
@@ -535,7 +566,7 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
     const bh = this.bh as BackendHttp;
     sc.uses++;
     sc.resetResponse();
-    sc.sock.setTimeout(brt.timeouts.server);
+    sc.setTimeout(brt.timeouts.server);
     this.phase = XFER;
     this.keepServer = this.fe.connMode === MODE_KAL && bh.mode === MODE_KAL && !this.req.closeAfter;
     const head = this.encodeRequest(bh, this.keepServer);
@@ -543,13 +574,14 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
     this.writeServer(sc, head);
     this.reqDone = this.reqBody.start(this.req);
     if (this.req.framing === 'tunnel' || this.req.isConnect) this.reqDone = true;
-    this.client.setTimeout(this.fe.timeoutClient);
     const p = this.pending;
     if (!this.reqDone) {
+      // the client must send its body within timeout client
+      this.client.setTimeout(this.fe.timeoutClient);
       this.pending = null;
       if (p !== null) this.forwardBody(p);
       if (!this.reqDone && !this.clientBlocked) this.client.resume();
-    } else {
+    } else if (this.client.timeout) {
       this.client.setTimeout(0);
     }
   }
@@ -607,7 +639,7 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
 
   private writeServer(sc: ServerConn, b: Buffer): boolean {
     if (sc.sock.destroyed) return true;
-    return sc.sock.write(b);
+    return sc.write(b);
   }
 
   onServerDrain(sc: ServerConn): void {
@@ -995,14 +1027,14 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
     this.phase = TUNNEL;
     this.closeClient = true;
     const t = this.fe.timeoutTunnel || (this.brt as BackendRuntime).timeouts.tunnel;
-    sc.sock.setTimeout(t > 0 ? t : (this.brt as BackendRuntime).timeouts.server);
+    sc.setTimeout(t > 0 ? t : (this.brt as BackendRuntime).timeouts.server);
     this.client.setTimeout(t > 0 ? t : this.fe.timeoutClient);
     if (rest !== null) this.writeClientData(rest);
     const p = this.pending;
     this.pending = null;
     if (p !== null) {
       this.countIn(p.length);
-      sc.sock.write(p);
+      sc.write(p);
     }
     if (this.clientEnded) sc.sock.end();
     else this.client.resume();
@@ -1088,6 +1120,7 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
   }
 
   private clearTimer(): void {
+    this.headDeadline = -1; // the head timer stays armed for the next wait
     if (this.timer !== null) {
       clearTimeout(this.timer);
       this.timer = null;
@@ -1135,6 +1168,10 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
     if (this.finished) return;
     this.finished = true;
     this.clearTimer();
+    if (this.headTimer !== null) {
+      clearTimeout(this.headTimer);
+      this.headTimer = null;
+    }
     const brt = this.brt;
     if (brt !== null && this.pendList !== null) brt.queues.remove(this, this.queuedOn);
     this.dropServer();
@@ -1165,8 +1202,8 @@ function xffHeader(fe: { header: string; ifNone: boolean; except: ((ip: string) 
   return `${name}: ${ip}\r\n`;
 }
 
-function onHeadTimeout(s: HttpSession): void {
-  s.headTimeout();
+function onHeadTimer(s: HttpSession): void {
+  s.headTimerFired();
 }
 
 function onQueueTimeout(s: HttpSession): void {

@@ -596,7 +596,8 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
     else if (req.version === 10) extra += 'connection: keep-alive\r\n';
     const ff = xffHeader(this.fe.forwardfor, bh.forwardfor, this.cip, txn);
     if (ff !== null) extra += ff;
-    const start = `${txn.method()} ${txn.uri()} HTTP/1.${req.version === 10 ? '0' : '1'}\r\n`;
+    // the request line as received unless a rule changed the method or the URI
+    const start = txn.reqMethod === null && txn.reqUri === null ? req : `${txn.method()} ${txn.uri()} HTTP/1.${req.version === 10 ? '0' : '1'}\r\n`;
     return encodeHead(start, req, txn.reqHeaders, extra, upgrade);
   }
 
@@ -679,7 +680,7 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
     const rest = end < buf.length ? buf.subarray(end) : null;
     if (res.interim) {
       // 1xx: forwarded as is (100-continue), then the final head follows
-      this.writeClientData(encodeHead(`HTTP/1.1 ${res.status} ${res.reason()}\r\n`, res, null, ''));
+      this.writeClientData(encodeHead(threeDigits(res.status) ? res : `HTTP/1.1 ${res.status} ${res.reason()}\r\n`, res, null, ''));
       sc.reader.reset();
       if (rest !== null) this.onResponseHeadBytes(sc, rest);
       return;
@@ -718,34 +719,36 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
     if (framing === 'tunnel') extra = '';
     else if (this.closeClient) extra = 'connection: close\r\n';
     else if (this.req.version === 10) extra = 'connection: keep-alive\r\n';
-    const reason = txn.resReason ?? (txn.resStatus !== 0 ? reasonOf(status) : res.reason());
-    // a protocol switch keeps the server's Connection/Upgrade lines (HAProxy forwards them)
-    const head = encodeHead(`HTTP/1.1 ${status} ${reason}\r\n`, res, txn.resHeaders, extra, framing === 'tunnel');
+    // the status line as received unless a rule set the status or the reason
+    const start = txn.resReason === null && txn.resStatus === 0 && threeDigits(res.status) ? res
+      : `HTTP/1.1 ${status} ${txn.resReason ?? (txn.resStatus !== 0 ? reasonOf(status) : res.reason())}\r\n`;
+    const edited = txn.resHeaders;
     this.resStarted = true;
     if (framing === 'tunnel') {
-      this.writeClientData(head);
+      // a protocol switch keeps the server's Connection/Upgrade lines (HAProxy forwards them)
+      this.writeClientData(encodeHead(start, res, edited, extra, true));
       this.enterTunnel(sc, rest);
       return;
     }
     if (sc.body.start(res)) {
-      this.writeClientData(head);
+      this.writeClientData(encodeHead(start, res, edited, extra));
       this.responseDone(sc, rest);
       return;
     }
     if (rest === null) {
-      this.writeClientData(head);
+      this.writeClientData(encodeHead(start, res, edited, extra));
       return;
     }
     // the head and the body bytes that came with it leave in one write (one syscall)
     const n = sc.body.feed(rest, 0, rest.length);
     if (n < 0) {
-      this.writeClientData(head);
+      this.writeClientData(encodeHead(start, res, edited, extra));
       this.countResp(sc.srv);
       this.setTerm('S', 'D');
       this.abortBoth();
       return;
     }
-    this.writeClientData(n > 0 ? Buffer.concat([head, n === rest.length ? rest : rest.subarray(0, n)], head.length + n) : head);
+    this.writeClientData(encodeHead(start, res, edited, extra, false, n === 0 ? null : n === rest.length ? rest : rest.subarray(0, n)));
     if (sc.body.done) this.responseDone(sc, n < rest.length ? rest.subarray(n) : null);
   }
 
@@ -1200,6 +1203,10 @@ function xffHeader(fe: { header: string; ifNone: boolean; except: ((ip: string) 
   const ifNone = (fe === null || fe.ifNone) && (be === null || be.ifNone);
   if (ifNone && txn.reqHeaderLines(name).length > 0) return null;
   return `${name}: ${ip}\r\n`;
+}
+
+function threeDigits(status: number): boolean {
+  return status >= 100 && status <= 999;
 }
 
 function onHeadTimer(s: HttpSession): void {

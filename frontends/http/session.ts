@@ -10,9 +10,12 @@
  *   CLOSING the last response is out, the client connection is being closed
  *
  * Bytes are relayed, never re-framed: only the heads are rebuilt (encode.ts). Backpressure: the
- * reading side pauses when the writing side's buffer is full, until its 'drain'. The client
- * socket is paused whenever the engine is not ready for its bytes, so a pipelined request waits
- * in the kernel (and in `pending`) until the response before it is complete.
+ * reading side pauses when the writing side's buffer is full, until its 'drain'. Client bytes
+ * that come while the engine is not ready for them (a pipelined request) are kept in `pending`
+ * and the client socket is paused, so the rest waits in the kernel until the response before
+ * it is complete. The socket is not paused up front for every request (a pause and a resume
+ * per request cost more than the rare pipelined chunk); a FIN seen while such bytes are kept
+ * is handled once they were processed, as it would be after them on a paused socket.
  */
 import type { Socket } from 'node:net';
 import { addrBytes } from '../../backends/balance/addr.js';
@@ -83,6 +86,10 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
   closeClient = false;
   clientEnded = false;
   clientClosed = false;
+  /** `pending` holds bytes that came after the head (a paused socket would still hold them) */
+  private held = false;
+  /** the client's FIN came while `held`: it is handled after those bytes */
+  private endHeld = false;
   private finished = false;
 
   // --- the current transaction ---
@@ -185,6 +192,7 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
     }
     // not ready for these bytes (a pipelined request): keep them and stop reading
     this.keep(chunk);
+    this.held = true;
     this.client.pause();
   }
 
@@ -213,7 +221,6 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
     }
     const buf = this.reader.buffer;
     this.pending = end < buf.length ? buf.subarray(end) : null;
-    this.client.pause();
     this.headMs = Date.now();
     this.phase = WAIT;
     this.handleRequest();
@@ -232,6 +239,10 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
 
   private onClientEnd(): void {
     this.clientEnded = true;
+    if (this.held && this.phase !== HEAD) {
+      this.endHeld = true;
+      return;
+    }
     if (this.phase === HEAD) {
       if (this.reader.length > 0) {
         // a partial head then FIN: HAProxy answers 400
@@ -578,9 +589,10 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
     if (!this.reqDone) {
       // the client must send its body within timeout client
       this.client.setTimeout(this.fe.timeoutClient);
-      this.pending = null;
+      const endHeld = this.takePending();
       if (p !== null) this.forwardBody(p);
-      if (!this.reqDone && !this.clientBlocked) this.client.resume();
+      if (endHeld) this.onClientEnd();
+      if (this.phase === XFER && !this.reqDone && !this.clientBlocked) this.client.resume();
     } else if (this.client.timeout) {
       this.client.setTimeout(0);
     }
@@ -1034,7 +1046,7 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
     this.client.setTimeout(t > 0 ? t : this.fe.timeoutClient);
     if (rest !== null) this.writeClientData(rest);
     const p = this.pending;
-    this.pending = null;
+    this.takePending();
     if (p !== null) {
       this.countIn(p.length);
       sc.write(p);
@@ -1076,13 +1088,26 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
     this.reader.reset();
     this.armHeadTimer(this.fe.timeoutKeepAlive);
     const p = this.pending;
-    this.pending = null;
+    const endHeld = this.takePending();
     if (p !== null && p.length > 0) {
       this.onHeadBytes(p);
+      if (endHeld) {
+        this.onClientEnd();
+        return;
+      }
       if (this.phase !== HEAD) return;
     }
     if (!this.clientEnded) this.client.resume();
     else this.closeQuietly();
+  }
+
+  /** `pending` is being consumed: true when a FIN waited for it. */
+  private takePending(): boolean {
+    const endHeld = this.endHeld;
+    this.pending = null;
+    this.held = false;
+    this.endHeld = false;
+    return endHeld;
   }
 
   private resetTxn(): void {

@@ -6,34 +6,46 @@
  *
  * Two sources: the parsed head (offsets into the bytes received: one Buffer allocation, no
  * per-header string), or the HttpTxn's HeaderList once a rule or persistence edited it.
+ *
+ * The start line is a string, or, when no rule changed it, `head` itself: written from the bytes
+ * received (`METHOD URI HTTP/1.x`, or `HTTP/1.1 STATUS REASON`), without making strings. A
+ * `tail` (body bytes that came with the head) is appended, so that both leave in one write.
  */
 import { LOWER } from '../../lib/http1/chars.js';
-import { HDR_CONNECTION, type MessageHead } from '../../lib/http1/head.js';
+import { HDR_CONNECTION, ResponseHead, type MessageHead, type RequestHead } from '../../lib/http1/head.js';
 import type { HeaderList } from '../../lib/http/txn.js';
 
-/** Writes the head: `start` is the start line with its CRLF; `extra` whole lines with CRLFs. */
-export function encodeHead(start: string, head: MessageHead, edited: HeaderList | null, extra: string, keepConnection = false): Buffer {
+/** The start line as received: a request's or a response's (with a 3-digit status). */
+export type StartFrom = RequestHead | ResponseHead;
+
+/**
+ * Writes the head: `start` is the start line with its CRLF (or the head to take it from);
+ * `extra` whole lines with CRLFs; `tail` bytes to send right after the head.
+ */
+export function encodeHead(start: string | StartFrom, head: MessageHead, edited: HeaderList | null, extra: string,
+  keepConnection = false, tail: Buffer | null = null): Buffer {
   const dropKind = keepConnection ? -1 : HDR_CONNECTION;
   if (edited !== null) {
-    const parts: string[] = [start];
+    const parts: string[] = [typeof start === 'string' ? start : startLine(start)];
     for (let i = 0; i < edited.names.length; i++) {
       const n = edited.names[i] as string;
       if (n === 'connection' && !keepConnection) continue;
       parts.push(n, ': ', edited.values[i] as string, '\r\n');
     }
     parts.push(extra, '\r\n');
-    return Buffer.from(parts.join(''), 'latin1');
+    const b = Buffer.from(parts.join(''), 'latin1');
+    return tail === null ? b : Buffer.concat([b, tail], b.length + tail.length);
   }
   const h = head.hdr;
   const buf = head.buf;
-  let size = start.length + extra.length + 2;
+  let size = (typeof start === 'string' ? start.length : startSize(start)) + extra.length + 2 + (tail === null ? 0 : tail.length);
   for (let i = 0; i < head.count; i++) {
     if (head.drop[i] !== 0 || head.kind[i] === dropKind) continue;
     const vl = (h[4 * i + 3] as number) - (h[4 * i + 2] as number);
     size += (h[4 * i + 1] as number) - (h[4 * i] as number) + 4 + vl;
   }
   const out = Buffer.allocUnsafe(size);
-  let p = out.write(start, 0, 'latin1');
+  let p = typeof start === 'string' ? out.write(start, 0, 'latin1') : writeStart(out, start);
   for (let i = 0; i < head.count; i++) {
     if (head.drop[i] !== 0 || head.kind[i] === dropKind) continue;
     const ne = h[4 * i + 1] as number;
@@ -47,7 +59,47 @@ export function encodeHead(start: string, head: MessageHead, edited: HeaderList 
   if (extra.length > 0) p += out.write(extra, p, 'latin1');
   out[p++] = 0x0d;
   out[p++] = 0x0a;
+  if (tail !== null) tail.copy(out, p);
   return out;
+}
+
+// "HTTP/1.1 " and "HTTP/1.0" as bytes
+const HTTP11_SP = Buffer.from('HTTP/1.1 ', 'latin1');
+const HTTP1X = Buffer.from('HTTP/1.', 'latin1');
+
+function startSize(s: StartFrom): number {
+  if (s instanceof ResponseHead) return 9 + 4 + (s.reasonEnd - s.reasonStart) + 2;
+  return (s.methodEnd - s.start) + 1 + (s.uriEnd - s.uriStart) + 1 + 8 + 2;
+}
+
+function writeStart(out: Buffer, s: StartFrom): number {
+  const b = s.buf;
+  let p: number;
+  if (s instanceof ResponseHead) {
+    p = HTTP11_SP.copy(out, 0);
+    const st = s.status;
+    out[p++] = 0x30 + Math.floor(st / 100);
+    out[p++] = 0x30 + (Math.floor(st / 10) % 10);
+    out[p++] = 0x30 + (st % 10);
+    out[p++] = 0x20;
+    p += b.copy(out, p, s.reasonStart, s.reasonEnd);
+  } else {
+    p = b.copy(out, 0, s.start, s.methodEnd);
+    out[p++] = 0x20;
+    p += b.copy(out, p, s.uriStart, s.uriEnd);
+    out[p++] = 0x20;
+    p += HTTP1X.copy(out, p);
+    out[p++] = s.version === 10 ? 0x30 : 0x31;
+  }
+  out[p++] = 0x0d;
+  out[p++] = 0x0a;
+  return p;
+}
+
+/** The same start line as a string (for the edited-headers path). */
+function startLine(s: StartFrom): string {
+  if (s instanceof ResponseHead) return `HTTP/1.1 ${s.status} ${s.reason()}\r\n`;
+  return `${s.method()} ${s.uri()} HTTP/1.${s.version === 10 ? '0' : '1'}\r\n`;
 }
 
 /** Reason phrases HAProxy uses when it sets a status itself (set-status without reason). */

@@ -7,6 +7,16 @@
  * `owner` is that session and every socket event goes there; while idle in its pool, any byte
  * or close from the server just ends it (a server may close an idle connection at any time).
  * Listeners are module-level functions that find the connection through a symbol on the socket.
+ *
+ * Timeouts (connect, server, tunnel) are kept here rather than with socket.setTimeout: Node
+ * re-arms a socket's timer on every read and write and makes a new one on every change, several
+ * times per request on a keep-alive connection. Here activity only stores a time; one timer per
+ * connection fires at the earliest possible expiry and re-arms itself for what is left. Idle
+ * pooled connections have no timer at all: one sweep per second closes those idle for 5s.
+ *
+ * Server sockets read into one shared buffer (net's `onread`) and hand the session a copy of
+ * exactly the bytes read: the same Buffers as 'data' events would give, without a 64 KiB
+ * allocation per read and the Readable machinery ('data' is not emitted; 'end' still is).
  */
 import { connect as netConnect, type Socket } from 'node:net';
 import type { Server } from '../../backends/server.js';
@@ -28,6 +38,8 @@ type TSocket = Socket & { [kConn]: ServerConn };
 
 /** How long an idle server connection is kept (HAProxy's default pool-purge-delay is 5s). */
 const IDLE_KEEP_MS = 5000;
+/** How often idle connections are looked at (they live IDLE_KEEP_MS to IDLE_KEEP_MS + this). */
+const SWEEP_MS = 1000;
 
 export class ServerConn {
   readonly reader = new HeadReader();
@@ -45,25 +57,81 @@ export class ServerConn {
   closed = false;
   /** requests sent over this connection */
   uses = 0;
+  /** inactivity timeout in ms (0: none) and the last read or write, as socket.setTimeout has */
+  private idleMs = 0;
+  private lastActive = 0;
+  private timer: NodeJS.Timeout | null = null;
+  /** when `timer` fires */
+  private timerAt = 0;
+  /** put in the idle pool at (ms since the epoch) */
+  idleSince = 0;
 
   constructor(readonly sock: TSocket, readonly srv: Server, owner: ConnOwner) {
     this.owner = owner;
     sock[kConn] = this;
     sock.on('connect', onConnect);
-    sock.on('data', onData);
     sock.on('end', onEnd);
     sock.on('error', onError);
     sock.on('close', onClose);
-    sock.on('timeout', onTimeout);
     sock.on('drain', onDrain);
   }
 
   static open(target: ServerTarget, srv: Server, dstPort: number, owner: ConnOwner, connectTimeout: number): ServerConn {
     const sock = (target.unix
-      ? netConnect({ path: target.host, allowHalfOpen: true })
-      : netConnect({ host: target.host, port: target.port !== 0 ? target.port : dstPort + target.portOffset, allowHalfOpen: true, noDelay: true })) as TSocket;
-    if (connectTimeout > 0) sock.setTimeout(connectTimeout);
-    return new ServerConn(sock, srv, owner);
+      ? netConnect({ path: target.host, allowHalfOpen: true, onread: ONREAD })
+      : netConnect({ host: target.host, port: target.port !== 0 ? target.port : dstPort + target.portOffset, allowHalfOpen: true, noDelay: true, onread: ONREAD })) as TSocket;
+    const sc = new ServerConn(sock, srv, owner);
+    sc.setTimeout(connectTimeout);
+    return sc;
+  }
+
+  /**
+   * Inactivity timeout as socket.setTimeout (0 disables): `onServerTimeout` once nothing was read
+   * or written for `ms`. The armed timer is kept when it fires no later than the new expiry.
+   */
+  setTimeout(ms: number): void {
+    this.idleMs = ms;
+    if (ms <= 0) return; // an armed timer finds nothing to do when it fires
+    const now = Date.now();
+    this.lastActive = now;
+    const at = now + ms;
+    if (this.timer !== null) {
+      if (this.timerAt <= at) return;
+      clearTimeout(this.timer);
+    }
+    this.arm(ms, at);
+  }
+
+  private arm(ms: number, at: number): void {
+    // unref'd, as socket timers are: a pending timeout does not keep the process alive
+    this.timer = setTimeout(onTimer, ms, this).unref();
+    this.timerAt = at;
+  }
+
+  /** The timer fired: the timeout if nothing happened for idleMs, else wait for the rest. */
+  timerFired(): void {
+    this.timer = null;
+    if (this.idleMs <= 0 || this.closed) return;
+    const due = this.lastActive + this.idleMs;
+    const now = Date.now();
+    if (now < due) {
+      this.arm(due - now, due);
+      return;
+    }
+    this.idleMs = 0; // fires once, as a socket's 'timeout'
+    if (this.owner === null) this.destroy();
+    else this.owner.onServerTimeout(this);
+  }
+
+  /** Bytes arrived (activity for the timeout). */
+  touch(): void {
+    this.lastActive = Date.now();
+  }
+
+  /** Writes to the server (activity for the timeout); false when its buffer is full. */
+  write(b: Buffer): boolean {
+    this.lastActive = Date.now();
+    return this.sock.write(b);
   }
 
   /** Ready for the next response on this connection. */
@@ -75,14 +143,39 @@ export class ServerConn {
 
   destroy(): void {
     this.owner = null;
+    this.stopTimer();
     if (!this.sock.destroyed) this.sock.destroy();
   }
+
+  stopTimer(): void {
+    this.idleMs = 0;
+    if (this.timer !== null) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+  }
+}
+
+function onTimer(sc: ServerConn): void {
+  sc.timerFired();
 }
 
 function onConnect(this: TSocket): void {
   const sc = this[kConn];
   sc.connected = true;
   sc.owner?.onServerConnect(sc);
+}
+
+/** Every server socket reads here; a read's bytes are copied out before the next read. */
+const READ_BUF = Buffer.allocUnsafe(64 * 1024);
+const ONREAD = { buffer: READ_BUF, callback: onRead };
+
+function onRead(this: TSocket, nread: number, buf: Uint8Array): boolean {
+  // a copy of its own: the session may keep it (pending writes, a head in pieces)
+  const chunk = Buffer.allocUnsafe(nread);
+  chunk.set(buf.subarray(0, nread));
+  onData.call(this, chunk);
+  return true; // keep reading (pause() stops reading explicitly)
 }
 
 function onData(this: TSocket, chunk: Buffer): void {
@@ -93,6 +186,7 @@ function onData(this: TSocket, chunk: Buffer): void {
     return;
   }
   sc.gotBytes = true;
+  sc.touch();
   sc.owner.onServerData(sc, chunk);
 }
 
@@ -110,16 +204,11 @@ function onError(this: TSocket, err: NodeJS.ErrnoException): void {
 function onClose(this: TSocket): void {
   const sc = this[kConn];
   sc.closed = true;
+  sc.stopTimer();
   IdlePools.forget(sc);
   const o = sc.owner;
   sc.owner = null;
   o?.onServerClose(sc);
-}
-
-function onTimeout(this: TSocket): void {
-  const sc = this[kConn];
-  if (sc.owner === null) sc.destroy();
-  else sc.owner.onServerTimeout(sc);
 }
 
 function onDrain(this: TSocket): void {
@@ -143,10 +232,12 @@ export const IdlePools = {
   put(sc: ServerConn): void {
     sc.owner = null;
     sc.resetResponse();
-    sc.sock.setTimeout(IDLE_KEEP_MS);
+    sc.setTimeout(0);
+    sc.idleSince = Date.now();
     let list = this.pools.get(sc.srv);
     if (list === undefined) this.pools.set(sc.srv, (list = []));
     list.push(sc);
+    if (sweeper === null) sweeper = setInterval(sweep, SWEEP_MS).unref();
   },
 
   forget(sc: ServerConn): void {
@@ -166,3 +257,21 @@ export const IdlePools = {
     for (const list of this.pools.values()) for (const sc of list.splice(0)) sc.destroy();
   },
 };
+
+let sweeper: NodeJS.Timeout | null = null;
+
+/** Closes the connections idle for IDLE_KEEP_MS (the oldest are first in each list). */
+function sweep(): void {
+  const old = Date.now() - IDLE_KEEP_MS;
+  let left = 0;
+  for (const list of IdlePools.pools.values()) {
+    let n = 0;
+    while (n < list.length && (list[n] as ServerConn).idleSince <= old) n++;
+    for (const sc of list.splice(0, n)) sc.destroy();
+    left += list.length;
+  }
+  if (left === 0 && sweeper !== null) {
+    clearInterval(sweeper);
+    sweeper = null;
+  }
+}

@@ -10,9 +10,12 @@
  *   CLOSING the last response is out, the client connection is being closed
  *
  * Bytes are relayed, never re-framed: only the heads are rebuilt (encode.ts). Backpressure: the
- * reading side pauses when the writing side's buffer is full, until its 'drain'. The client
- * socket is paused whenever the engine is not ready for its bytes, so a pipelined request waits
- * in the kernel (and in `pending`) until the response before it is complete.
+ * reading side pauses when the writing side's buffer is full, until its 'drain'. Client bytes
+ * that come while the engine is not ready for them (a pipelined request) are kept in `pending`
+ * and the client socket is paused, so the rest waits in the kernel until the response before
+ * it is complete. The socket is not paused up front for every request (a pause and a resume
+ * per request cost more than the rare pipelined chunk); a FIN seen while such bytes are kept
+ * is handled once they were processed, as it would be after them on a paused socket.
  */
 import type { Socket } from 'node:net';
 import { addrBytes } from '../../backends/balance/addr.js';
@@ -85,6 +88,10 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
   closeClient = false;
   clientEnded = false;
   clientClosed = false;
+  /** `pending` holds bytes that came after the head (a paused socket would still hold them) */
+  private held = false;
+  /** the client's FIN came while `held`: it is handled after those bytes */
+  private endHeld = false;
   private finished = false;
 
   // --- the current transaction ---
@@ -100,7 +107,17 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
   sticky: Server | null = null;
   /** the request goes to `sticky` without balancing (HAProxy's SF_DIRECT); cleared by a redispatch */
   direct = false;
+  /** queue and retry turnaround timer */
   timer: NodeJS.Timeout | null = null;
+  /**
+   * The head wait (timeout http-request / http-keep-alive) has its own timer, made once and
+   * re-armed lazily: it may fire early, and then waits for what is left of `headDeadline`. A
+   * keep-alive connection then needs no new timer per request.
+   */
+  private headTimer: NodeJS.Timeout | null = null;
+  private headTimerAt = 0;
+  /** when the head wait times out (ms since the epoch), -1 when not waiting */
+  private headDeadline = -1;
   /** the request head as sent, for a transparent retry on a reused connection */
   sentHead: Buffer | null = null;
   reqDone = false;
@@ -169,7 +186,7 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
       case TUNNEL: {
         this.countIn(chunk.length);
         const sc = this.sc;
-        if (sc !== null && !sc.sock.write(chunk)) this.client.pause();
+        if (sc !== null && !sc.write(chunk)) this.client.pause();
         return;
       }
       default:
@@ -177,6 +194,7 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
     }
     // not ready for these bytes (a pipelined request): keep them and stop reading
     this.keep(chunk);
+    this.held = true;
     this.client.pause();
   }
 
@@ -212,7 +230,6 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
       this.badRequest(400);
       return;
     }
-    this.client.pause();
     this.headMs = Date.now();
     this.phase = WAIT;
     this.handleRequest();
@@ -232,6 +249,10 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
 
   private onClientEnd(): void {
     this.clientEnded = true;
+    if (this.held && this.phase !== HEAD) {
+      this.endHeld = true;
+      return;
+    }
     if (this.phase === HEAD) {
       if (this.reader.length > 0) {
         // a partial head then FIN: HAProxy answers 400
@@ -299,11 +320,32 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
 
   private armHeadTimer(ms: number): void {
     this.clearTimer();
-    if (ms > 0) this.timer = setTimeout(onHeadTimeout, ms, this);
+    if (ms <= 0) return;
+    const at = Date.now() + ms;
+    this.headDeadline = at;
+    if (this.headTimer !== null) {
+      if (this.headTimerAt <= at) return;
+      clearTimeout(this.headTimer);
+    }
+    this.headTimer = setTimeout(onHeadTimer, ms, this);
+    this.headTimerAt = at;
   }
 
-  headTimeout(): void {
-    this.timer = null;
+  headTimerFired(): void {
+    this.headTimer = null;
+    const d = this.headDeadline;
+    if (d < 0) return;
+    const now = Date.now();
+    if (now < d) {
+      this.headTimer = setTimeout(onHeadTimer, d - now, this);
+      this.headTimerAt = d;
+      return;
+    }
+    this.headDeadline = -1;
+    this.headTimeout();
+  }
+
+  private headTimeout(): void {
     if (this.phase !== HEAD) return;
     if (this.reqStartMs < 0 && !this.first) {
       // keep-alive timeout with nothing received: close silently
@@ -547,7 +589,7 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
     const bh = this.bh as BackendHttp;
     sc.uses++;
     sc.resetResponse();
-    sc.sock.setTimeout(brt.timeouts.server);
+    sc.setTimeout(brt.timeouts.server);
     this.phase = XFER;
     const modeKeep = this.fe.connMode === MODE_KAL && bh.mode === MODE_KAL;
     // Content-Length beside Transfer-Encoding: this server connection is not reused, but haproxy
@@ -563,18 +605,20 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
     }
     this.reqDone = this.reqBody.start(this.req);
     if (this.req.framing === 'tunnel' || this.req.isConnect) this.reqDone = true;
-    this.client.setTimeout(this.fe.timeoutClient);
     const p = this.pending;
     if (!this.reqDone) {
-      this.pending = null;
+      // the client must send its body within timeout client
+      this.client.setTimeout(this.fe.timeoutClient);
+      const endHeld = this.takePending();
       if (p !== null) this.forwardBody(p);
-      if (!this.reqDone && this.clientEnded) {
+      if (endHeld) this.onClientEnd();
+      if (this.phase === XFER && !this.reqDone && this.clientEnded) {
         // the client left during the connect, its body unfinished: the server got what there was
         this.clientAbort('D');
         return;
       }
-      if (!this.reqDone && !this.clientBlocked) this.client.resume();
-    } else {
+      if (this.phase === XFER && !this.reqDone && !this.clientBlocked) this.client.resume();
+    } else if (this.client.timeout) {
       this.client.setTimeout(0);
     }
   }
@@ -588,7 +632,8 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
     if (upgrade) extra += '';
     else if (!keepServer) extra += 'connection: close\r\n';
     else if (req.version === 10) extra += 'connection: keep-alive\r\n';
-    const start = `${txn.method()} ${txn.uri()} HTTP/1.${req.version === 10 ? '0' : '1'}\r\n`;
+    // the request line as received unless a rule changed the method or the URI
+    const start = txn.reqMethod === null && txn.reqUri === null ? req : `${txn.method()} ${txn.uri()} HTTP/1.${req.version === 10 ? '0' : '1'}\r\n`;
     return encodeHead(start, req, txn.reqHeaders, extra, upgrade);
   }
 
@@ -631,7 +676,7 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
 
   private writeServer(sc: ServerConn, b: Buffer): boolean {
     if (sc.sock.destroyed) return true;
-    return sc.sock.write(b);
+    return sc.write(b);
   }
 
   onServerDrain(sc: ServerConn): void {
@@ -671,7 +716,7 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
     const rest = end < buf.length ? buf.subarray(end) : null;
     if (res.interim) {
       // 1xx: forwarded as is (100-continue), then the final head follows
-      this.writeClientData(encodeHead(`HTTP/1.1 ${res.status} ${res.reason()}\r\n`, res, null, ''));
+      this.writeClientData(encodeHead(threeDigits(res.status) ? res : `HTTP/1.1 ${res.status} ${res.reason()}\r\n`, res, null, ''));
       sc.reader.reset();
       if (rest !== null) this.onResponseHeadBytes(sc, rest);
       return;
@@ -710,34 +755,36 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
     if (framing === 'tunnel') extra = '';
     else if (this.closeClient) extra = 'connection: close\r\n';
     else if (this.req.version === 10) extra = 'connection: keep-alive\r\n';
-    const reason = txn.resReason ?? (txn.resStatus !== 0 ? reasonOf(status) : res.reason());
-    // a protocol switch keeps the server's Connection/Upgrade lines (HAProxy forwards them)
-    const head = encodeHead(`HTTP/1.1 ${status} ${reason}\r\n`, res, txn.resHeaders, extra, framing === 'tunnel');
+    // the status line as received unless a rule set the status or the reason
+    const start = txn.resReason === null && txn.resStatus === 0 && threeDigits(res.status) ? res
+      : `HTTP/1.1 ${status} ${txn.resReason ?? (txn.resStatus !== 0 ? reasonOf(status) : res.reason())}\r\n`;
+    const edited = txn.resHeaders;
     this.resStarted = true;
     if (framing === 'tunnel') {
-      this.writeClientData(head);
+      // a protocol switch keeps the server's Connection/Upgrade lines (HAProxy forwards them)
+      this.writeClientData(encodeHead(start, res, edited, extra, true));
       this.enterTunnel(sc, rest);
       return;
     }
     if (sc.body.start(res)) {
-      this.writeClientData(head);
+      this.writeClientData(encodeHead(start, res, edited, extra));
       this.responseDone(sc, rest);
       return;
     }
     if (rest === null) {
-      this.writeClientData(head);
+      this.writeClientData(encodeHead(start, res, edited, extra));
       return;
     }
     // the head and the body bytes that came with it leave in one write (one syscall)
     const n = sc.body.feed(rest, 0, rest.length);
     if (n < 0) {
-      this.writeClientData(head);
+      this.writeClientData(encodeHead(start, res, edited, extra));
       this.countResp(sc.srv);
       this.setTerm('S', 'D');
       this.abortBoth();
       return;
     }
-    this.writeClientData(n > 0 ? Buffer.concat([head, n === rest.length ? rest : rest.subarray(0, n)], head.length + n) : head);
+    this.writeClientData(encodeHead(start, res, edited, extra, false, n === 0 ? null : n === rest.length ? rest : rest.subarray(0, n)));
     if (sc.body.done) this.responseDone(sc, n < rest.length ? rest.subarray(n) : null);
   }
 
@@ -1019,14 +1066,14 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
     this.phase = TUNNEL;
     this.closeClient = true;
     const t = this.fe.timeoutTunnel || (this.brt as BackendRuntime).timeouts.tunnel;
-    sc.sock.setTimeout(t > 0 ? t : (this.brt as BackendRuntime).timeouts.server);
+    sc.setTimeout(t > 0 ? t : (this.brt as BackendRuntime).timeouts.server);
     this.client.setTimeout(t > 0 ? t : this.fe.timeoutClient);
     if (rest !== null) this.writeClientData(rest);
     const p = this.pending;
-    this.pending = null;
+    this.takePending();
     if (p !== null) {
       this.countIn(p.length);
-      sc.sock.write(p);
+      sc.write(p);
     }
     if (this.clientEnded) sc.sock.end();
     else this.client.resume();
@@ -1065,13 +1112,26 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
     this.reader.reset();
     this.armHeadTimer(this.fe.timeoutKeepAlive);
     const p = this.pending;
-    this.pending = null;
+    const endHeld = this.takePending();
     if (p !== null && p.length > 0) {
       this.onHeadBytes(p);
+      if (endHeld) {
+        this.onClientEnd();
+        return;
+      }
       if (this.phase !== HEAD) return;
     }
     if (!this.clientEnded) this.client.resume();
     else this.closeQuietly();
+  }
+
+  /** `pending` is being consumed: true when a FIN waited for it. */
+  private takePending(): boolean {
+    const endHeld = this.endHeld;
+    this.pending = null;
+    this.held = false;
+    this.endHeld = false;
+    return endHeld;
   }
 
   private resetTxn(): void {
@@ -1112,6 +1172,7 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
   }
 
   private clearTimer(): void {
+    this.headDeadline = -1; // the head timer stays armed for the next wait
     if (this.timer !== null) {
       clearTimeout(this.timer);
       this.timer = null;
@@ -1159,6 +1220,10 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
     if (this.finished) return;
     this.finished = true;
     this.clearTimer();
+    if (this.headTimer !== null) {
+      clearTimeout(this.headTimer);
+      this.headTimer = null;
+    }
     const brt = this.brt;
     if (brt !== null && this.pendList !== null) brt.queues.remove(this, this.queuedOn);
     this.dropServer();
@@ -1197,8 +1262,12 @@ function xffHeader(fe: { header: string; ifNone: boolean; except: ((ip: string) 
   return `${name}: ${ip}\r\n`;
 }
 
-function onHeadTimeout(s: HttpSession): void {
-  s.headTimeout();
+function threeDigits(status: number): boolean {
+  return status >= 100 && status <= 999;
+}
+
+function onHeadTimer(s: HttpSession): void {
+  s.headTimerFired();
 }
 
 function onQueueTimeout(s: HttpSession): void {

@@ -299,6 +299,11 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
   }
 
   private onClientTimeout(): void {
+    if (this.phase === DONE) {
+      // a lingering close whose client never sent its FIN
+      this.client.destroy();
+      return;
+    }
     // only armed while the client must read (response blocked) or send (request body)
     this.setTerm('c', this.phase === XFER && !this.reqDone ? 'D' : 'D');
     this.abortBoth();
@@ -1095,6 +1100,9 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
         if (this.fe.timeoutClient > 0) this.client.setTimeout(this.fe.timeoutClient);
         this.client.resume(); // read and discard until the FIN
         this.client.removeAllListeners('data');
+        // the session ends once the response has left, as in HAProxy (scur back to 0 at once);
+        // the socket lingers only to read the client's FIN
+        this.client.once('finish', () => this.finish());
       }
       if (this.clientClosed) this.finish();
       return;

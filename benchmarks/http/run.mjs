@@ -1,12 +1,13 @@
 // L7 benchmark: requests/s and latency through Halyard, HAProxy and node-http-proxy on the same
 // origins, in one run, with keep-alive clients and with `Connection: close`. Not a test.
-//   npm run build && npm run bench:http
+//   npm run build && npm run bench:http        (wrk: `apt-get install -y wrk`; else a built-in client)
 // Env: CONNECTIONS (50), DURATION s (10), WARMUP s (3), RUNS (3; proxies alternate, medians),
 //   PROXIES (haproxy,halyard,node-http-proxy), MODES (keep-alive,close), SERVERS (2 origins),
 //   PIN (1: each proxy alone on CPU 1, load generator and origins on CPU 0; 0: no pinning),
 //   NODE_FLAGS (extra node flags for Halyard, e.g. --cpu-prof), LOAD (wrk|builtin),
 //   BASELINE (path to another build's dist/lib/cli/halyard.js: measured too, as "halyard-base",
-//   to compare a change with what it replaces in the same run).
+//   to compare a change with what it replaces in the same run; a copy of dist/ needs the
+//   package.json and a node_modules link beside it).
 //
 // Fairness on a small machine: the proxy under test is the only proxy running; every proxy gets
 // the same client (wrk, one thread, CONNECTIONS connections), the same warm-up and the same CPU.
@@ -37,7 +38,8 @@ if (!existsSync(halyardBin)) {
   process.exit(1);
 }
 const has = (cmd, args) => spawnSync(cmd, args, { stdio: 'ignore' }).status === 0;
-const haveWrk = has('wrk', ['--version']) || spawnSync('wrk', ['--version']).error === undefined;
+// `wrk --version` exits with 1: wrk is there when it could be started at all
+const haveWrk = spawnSync('wrk', ['--version'], { stdio: 'ignore' }).error === undefined;
 const LOAD = env.LOAD ?? (haveWrk ? 'wrk' : 'builtin');
 const PIN = env.PIN !== '0' && cpus().length >= 2 && has('taskset', ['-c', '0', 'true']);
 const CPU_LOAD = '0';

@@ -94,6 +94,7 @@ export class HttpFrontend extends FrontendBase {
     this.timeoutHttpRequest = t['http-request'] ?? this.timeoutClient;
     this.timeoutKeepAlive = t['http-keep-alive'] ?? this.timeoutHttpRequest;
     this.timeoutTunnel = t.tunnel ?? 0;
+    IdlePools.configure(global);
   }
 
   override accept(socket: Socket): void {

@@ -18,6 +18,7 @@
  * exactly the bytes read: the same Buffers as 'data' events would give, without a 64 KiB
  * allocation per read and the Readable machinery ('data' is not emitted; 'end' still is).
  */
+import { readFileSync } from 'node:fs';
 import { connect as netConnect, type Socket } from 'node:net';
 import type { Server } from '../../backends/server.js';
 import { BodyFramer, HeadReader, ResponseHead } from '../../lib/http1/index.js';
@@ -40,6 +41,19 @@ type TSocket = Socket & { [kConn]: ServerConn };
 const IDLE_KEEP_MS = 5000;
 /** How often idle connections are looked at (they live IDLE_KEEP_MS to IDLE_KEEP_MS + this). */
 const SWEEP_MS = 1000;
+/** HAProxy's default tune.pool-high-fd-ratio (percent of maxsock) */
+const HIGH_FD_RATIO = 25;
+
+/** The process's open-file limit (RLIMIT_NOFILE soft), HAProxy's maxsock when maxconn is unset. */
+function fdLimit(): number {
+  try {
+    const m = /^Max open files\s+(\d+)/m.exec(readFileSync('/proc/self/limits', 'latin1'));
+    if (m !== null) return Number(m[1]);
+  } catch {
+    // not Linux: a conservative default
+  }
+  return 1024;
+}
 
 export class ServerConn {
   readonly reader = new HeadReader();
@@ -65,6 +79,8 @@ export class ServerConn {
   private timerAt = 0;
   /** put in the idle pool at (ms since the epoch) */
   idleSince = 0;
+  /** in an idle pool now */
+  inPool = false;
 
   constructor(readonly sock: TSocket, readonly srv: Server, owner: ConnOwner) {
     this.owner = owner;
@@ -216,14 +232,42 @@ function onDrain(this: TSocket): void {
   sc.owner?.onServerDrain(sc);
 }
 
-/** Idle connections per server, most recently used last (reused first: still warm). */
+/**
+ * Idle connections per server, most recently used last (reused first: still warm).
+ *
+ * As HAProxy (srv_add_to_idle_list), a released connection is kept only while the process uses
+ * fewer descriptors than tune.pool-high-fd-ratio (25%) of maxsock (about 2 x global maxconn);
+ * beyond that it is closed. Without this bound, clients that close after one request (each
+ * first request takes a connection of its own under `http-reuse safe`) would leave thousands
+ * of idle connections open for 5s each.
+ */
 export const IdlePools = {
   pools: new Map<Server, ServerConn[]>(),
+  /** idle connections in all pools */
+  total: 0,
+  /** HAProxy's pool_high_count: descriptors in use above which nothing is kept idle */
+  highCount: Math.floor((fdLimit() * HIGH_FD_RATIO) / 100),
+  /** client connections open (the global session count), for the descriptor estimate */
+  sessions: null as { readonly cur: number } | null,
+
+  /** Sizes the pools from global maxconn (maxsock is about twice it); 0 keeps the fd limit. */
+  configure(global: { readonly cur: number; readonly max: number }): void {
+    this.sessions = global;
+    const maxsock = global.max > 0 ? 2 * global.max : fdLimit();
+    this.highCount = Math.floor((maxsock * HIGH_FD_RATIO) / 100);
+  },
+
+  /** May a released connection stay open? (client and server sides of sessions, plus idle ones) */
+  hasRoom(): boolean {
+    return 2 * (this.sessions?.cur ?? 0) + this.total < this.highCount;
+  },
 
   take(srv: Server): ServerConn | null {
     const list = this.pools.get(srv);
     while (list !== undefined && list.length > 0) {
       const sc = list.pop() as ServerConn;
+      sc.inPool = false;
+      this.total--;
       if (!sc.closed && !sc.sock.destroyed) return sc;
     }
     return null;
@@ -234,17 +278,24 @@ export const IdlePools = {
     sc.resetResponse();
     sc.setTimeout(0);
     sc.idleSince = Date.now();
+    sc.inPool = true;
     let list = this.pools.get(sc.srv);
     if (list === undefined) this.pools.set(sc.srv, (list = []));
     list.push(sc);
+    this.total++;
     if (sweeper === null) sweeper = setInterval(sweep, SWEEP_MS).unref();
   },
 
   forget(sc: ServerConn): void {
+    if (!sc.inPool) return;
+    sc.inPool = false;
     const list = this.pools.get(sc.srv);
     if (list === undefined) return;
     const i = list.indexOf(sc);
-    if (i >= 0) list.splice(i, 1);
+    if (i >= 0) {
+      list.splice(i, 1);
+      this.total--;
+    }
   },
 
   /** Idle connections to `srv` now (for tests and stats). */
@@ -254,7 +305,13 @@ export const IdlePools = {
 
   /** Close every idle connection (soft stop). */
   closeAll(): void {
-    for (const list of this.pools.values()) for (const sc of list.splice(0)) sc.destroy();
+    for (const list of this.pools.values()) {
+      for (const sc of list.splice(0)) {
+        sc.inPool = false;
+        this.total--;
+        sc.destroy();
+      }
+    }
   },
 };
 
@@ -267,7 +324,11 @@ function sweep(): void {
   for (const list of IdlePools.pools.values()) {
     let n = 0;
     while (n < list.length && (list[n] as ServerConn).idleSince <= old) n++;
-    for (const sc of list.splice(0, n)) sc.destroy();
+    for (const sc of list.splice(0, n)) {
+      sc.inPool = false;
+      IdlePools.total--;
+      sc.destroy();
+    }
     left += list.length;
   }
   if (left === 0 && sweeper !== null) {

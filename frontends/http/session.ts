@@ -833,7 +833,7 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
     this.countResp(sc.srv);
     if (extra !== null && extra.length > 0) this.keepServer = false; // bytes beyond the response
     this.sc = null;
-    if (this.keepServer && this.reqDone && !sc.sock.destroyed) {
+    if (this.keepServer && this.reqDone && !sc.sock.destroyed && IdlePools.hasRoom()) {
       sc.sock.resume();
       IdlePools.put(sc);
     } else {

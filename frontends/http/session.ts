@@ -225,10 +225,15 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
     this.headIn = end - this.reader.start;
     const buf = this.reader.buffer;
     this.pending = end < buf.length ? buf.subarray(end) : null;
-    if (this.pending !== null && this.req.framing === 'chunked' && !chunksParse(this.pending)) {
-      // haproxy parses the chunks that came with the head before anything is forwarded
-      this.badRequest(400);
-      return;
+    if (this.pending !== null) {
+      if (this.req.framing === 'chunked' && !chunksParse(this.pending)) {
+        // haproxy parses the chunks that came with the head before anything is forwarded
+        this.badRequest(400);
+        return;
+      }
+      // bytes beyond the head are held like early ones: a FIN behind them waits for them
+      this.held = true;
+      this.client.pause();
     }
     this.headMs = Date.now();
     this.phase = WAIT;
@@ -273,8 +278,8 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
       this.clientAbort('D');
       return;
     }
-    // request complete: finish the response, then close (nothing more can come)
-    this.closeClient = true;
+    // request complete: nothing more can come; the response goes out as it is (haproxy adds no
+    // `connection: close`) and nextRequest closes once no pipelined request is left
   }
 
   private onClientError(): void {

@@ -236,6 +236,18 @@ export const SCENARIOS: readonly Scenario[] = [
     expect: (o: string[]) => (new Set(o).size === 3 && o.length === 7 ? [] : [`servers ${o.join()}`]),
   },
   {
+    name: 'pipelined requests sent with the FIN: every one answered, then the close',
+    config: [
+      'frontend fe', '    bind 127.0.0.1:@fe', '    default_backend be',
+      'backend be', '    balance roundrobin', '    server a 127.0.0.1:@a', '    server b 127.0.0.1:@b',
+    ],
+    run: async (c) => {
+      const e = await sendRaw(c.port(), Buffer.from([1, 2, 3].map((i) => get(`/fin/${i}`)).join(''), 'latin1'), { end: true });
+      return { ended: e.ended, responses: e.responses.map((r) => ({ line: r.line, server: /\r\nx-server: (\w+)/.exec(r.head)?.[1] ?? null, close: /\r\nconnection: close/i.test(r.head) })) };
+    },
+    expect: (o: { responses: unknown[] }) => (o.responses.length === 3 ? [] : [`${o.responses.length} responses`]),
+  },
+  {
     name: 'weighted roundrobin and a keep-alive client with HEAD and HTTP/1.0 requests',
     config: [
       'frontend fe', '    bind 127.0.0.1:@fe', '    default_backend be',

@@ -159,13 +159,12 @@ function classify(
         if (head.contentLength >= 0) {
           head.drop[i] = 1;
         } else {
+          // the line's value becomes its first element's digits as received ("0003" stays, "3, 3"
+          // is "3"): every encoder then forwards what haproxy does
           let d = vs;
           while (isSpHt(buf[d])) d++;
-          head.clStart = d;
+          head.hdr[4 * i + 2] = d;
           while (d < ve && (buf[d] as number) >= 0x30 && (buf[d] as number) <= 0x39) d++;
-          head.clEnd = d;
-          // the line's value becomes that element: every encoder then forwards what haproxy does
-          head.hdr[4 * i + 2] = head.clStart;
           head.hdr[4 * i + 3] = d;
         }
         head.contentLength = n;
@@ -279,7 +278,7 @@ export function dropContentLength(head: MessageHead): void {
   for (let i = 0; i < head.count; i++) {
     if (head.kind[i] === HDR_CONTENT_LENGTH && head.drop[i] === 0) {
       head.drop[i] = 1;
-      head.htxCost -= 8 + 14 + head.clEnd - head.clStart;
+      head.htxCost -= 8 + 14 + (head.hdr[4 * i + 3] as number) - (head.hdr[4 * i + 2] as number);
     }
   }
   head.contentLength = -1;

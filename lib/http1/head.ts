@@ -75,9 +75,6 @@ export class MessageHead {
   readonly drop = new Uint8Array(MAX_LINES);
   framing: Framing = 'none';
   contentLength = -1;
-  /** The first Content-Length element's digits as received (haproxy forwards "0003" as is, a list as its first element). */
-  clStart = 0;
-  clEnd = 0;
   connection = 0;
   /** Index of the (first) Host header, -1 when absent. */
   hostIndex = -1;
@@ -101,8 +98,6 @@ export class MessageHead {
     this.count = 0;
     this.framing = 'none';
     this.contentLength = -1;
-    this.clStart = 0;
-    this.clEnd = 0;
     this.connection = 0;
     this.hostIndex = -1;
     this.upgradeIndex = -1;

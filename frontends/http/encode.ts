@@ -10,10 +10,14 @@
  * The start line is a string, or, when no rule changed it, `head` itself: written from the bytes
  * received (`METHOD URI HTTP/1.x`, or `HTTP/1.1 STATUS REASON`), without making strings. A
  * `tail` (body bytes that came with the head) is appended, so that both leave in one write.
+ *
+ * Also the other wire-level decisions the session makes on heads: the X-Forwarded-For line,
+ * `connection: close` on a proxy-made reply, and the chunk check of bytes that came with a head.
  */
+import { BodyFramer } from '../../lib/http1/body.js';
 import { LOWER } from '../../lib/http1/chars.js';
 import { HDR_CONNECTION, ResponseHead, type MessageHead, type RequestHead } from '../../lib/http1/head.js';
-import type { HeaderList } from '../../lib/http/txn.js';
+import type { HeaderList, HttpTxn } from '../../lib/http/txn.js';
 
 /** The start line as received: a request's or a response's (with a 3-digit status). */
 export type StartFrom = RequestHead | ResponseHead;
@@ -117,3 +121,31 @@ const REASONS: Record<number, string> = {
   425: 'Too Early', 429: 'Too Many Requests', 500: 'Internal Server Error', 501: 'Not Implemented', 502: 'Bad Gateway',
   503: 'Service Unavailable', 504: 'Gateway Timeout',
 };
+
+const PRECHECK = new BodyFramer();
+
+/** False when bytes received with a chunked head already break chunked framing. */
+export function chunksParse(b: Buffer): boolean {
+  PRECHECK.begin('chunked', 0);
+  return PRECHECK.feed(b, 0, b.length) >= 0;
+}
+
+/** Adds `connection: close` to a response the proxy made for a client that will be closed. */
+export function withConnectionClose(page: Buffer): Buffer {
+  const end = page.indexOf('\r\n\r\n');
+  if (end < 0 || page.subarray(0, end).toString('latin1').toLowerCase().includes('\r\nconnection:')) return page;
+  return Buffer.concat([page.subarray(0, end + 2), CONN_CLOSE_LINE, page.subarray(end + 2)]);
+}
+const CONN_CLOSE_LINE = Buffer.from('connection: close\r\n', 'latin1');
+
+/** The X-Forwarded-For line(s) to append (reference §8.3), or null. */
+export function xffHeader(fe: { header: string; ifNone: boolean; except: ((ip: string) => boolean) | null } | null,
+  be: { header: string; ifNone: boolean; except: ((ip: string) => boolean) | null } | null, ip: string, txn: HttpTxn): string | null {
+  if (fe === null && be === null) return null;
+  const name = (be ?? fe)!.header;
+  const except = (be?.except ?? null) ?? (fe?.except ?? null);
+  if (except !== null && except(ip)) return null;
+  const ifNone = (fe === null || fe.ifNone) && (be === null || be.ifNone);
+  if (ifNone && txn.reqHeaderLines(name).length > 0) return null;
+  return `${name}: ${ip}\r\n`;
+}

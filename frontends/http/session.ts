@@ -30,7 +30,7 @@ import type { HttpRecord } from '../../lib/log/record.js';
 import type { BackendRuntime, ServerSession } from '../../lib/runtime/backend-runtime.js';
 import { plainIp } from '../../lib/runtime/l4cond.js';
 import type { PendList, PendNode } from '../../lib/runtime/queue.js';
-import { encodeHead, reasonOf } from './encode.js';
+import { chunksParse, encodeHead, reasonOf, withConnectionClose, xffHeader } from './encode.js';
 import type { BackendHttp, HttpFrontend } from './frontend.js';
 import { MODE_CLO, MODE_KAL, type Reply } from './hooks.js';
 import { IdlePools, ServerConn, type ConnOwner } from './server-conn.js';
@@ -1245,34 +1245,6 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
     this.phase = DONE;
     this.fe.sessionEnded(this);
   }
-}
-
-const PRECHECK = new BodyFramer();
-
-/** False when bytes received with a chunked head already break chunked framing. */
-function chunksParse(b: Buffer): boolean {
-  PRECHECK.begin('chunked', 0);
-  return PRECHECK.feed(b, 0, b.length) >= 0;
-}
-
-/** Adds `connection: close` to a response the proxy made for a client that will be closed. */
-function withConnectionClose(page: Buffer): Buffer {
-  const end = page.indexOf('\r\n\r\n');
-  if (end < 0 || page.subarray(0, end).toString('latin1').toLowerCase().includes('\r\nconnection:')) return page;
-  return Buffer.concat([page.subarray(0, end + 2), CONN_CLOSE_LINE, page.subarray(end + 2)]);
-}
-const CONN_CLOSE_LINE = Buffer.from('connection: close\r\n', 'latin1');
-
-/** The X-Forwarded-For line(s) to append (reference §8.3), or null. */
-function xffHeader(fe: { header: string; ifNone: boolean; except: ((ip: string) => boolean) | null } | null,
-  be: { header: string; ifNone: boolean; except: ((ip: string) => boolean) | null } | null, ip: string, txn: HttpTxn): string | null {
-  if (fe === null && be === null) return null;
-  const name = (be ?? fe)!.header;
-  const except = (be?.except ?? null) ?? (fe?.except ?? null);
-  if (except !== null && except(ip)) return null;
-  const ifNone = (fe === null || fe.ifNone) && (be === null || be.ifNone);
-  if (ifNone && txn.reqHeaderLines(name).length > 0) return null;
-  return `${name}: ${ip}\r\n`;
 }
 
 function threeDigits(status: number): boolean {

@@ -180,6 +180,16 @@ t.test('runtime API transcripts equal haproxy 2.6\'s', { skip }, async (t) => {
     t.equal(norm(b), norm(a), cmd);
   }
 
+  // what follows compares whole tables: the transcript's health changes leave s1 part-way up on
+  // one side or the other until its next checks land, so wait for both to be fully UP again
+  for (const s of sides) {
+    await until(async () => {
+      const rows = csvRows(await cli(`${s.dir}/admin.sock`, 'show stat be 4 -1').catch(() => ''));
+      const s1 = rows.find((r) => r[1] === 's1');
+      return s1?.[17] === 'UP' && s1[36] === 'L7OK';
+    }, `${s.proc.kind}: s1 fully UP after the transcript`, 30_000);
+  }
+
   // the TCP socket is the same CLI
   t.equal(await cli(y.tcp, 'show backend'), await cli(h.tcp, 'show backend'), 'ipv4@ socket');
 

@@ -18,6 +18,7 @@
  * is handled once they were processed, as it would be after them on a paused socket.
  */
 import type { Socket } from 'node:net';
+import { adoptWithOnread } from '../../lib/net/adopt.js';
 import { addrBytes } from '../../backends/balance/addr.js';
 import type { ByteSlice, PickContext } from '../../backends/balance/types.js';
 import { SrvState, type Server } from '../../backends/server.js';
@@ -142,13 +143,21 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
   connectedMs = -1;
   respMs = -1;
   private requestLine = '';
+  /** the client socket reads with net's onread (CLIENT_ONREAD); false: 'data' events */
+  private readonly adopted: boolean;
+  /** the response that closes the connection has been sent: what the client still sends is dropped */
+  private dropReads = false;
   private cip = '';
   private cport = 0;
   private fip = '';
   private fport = 0;
 
-  constructor(readonly fe: HttpFrontend, client: Socket) {
+  constructor(readonly fe: HttpFrontend, accepted: Socket) {
+    const own = adoptWithOnread(accepted, CLIENT_ONREAD);
+    this.adopted = own !== null;
+    const client = own ?? accepted;
     this.client = client;
+    (client as Socket & Tagged)[kSession] = this;
     this.cip = plainIp(client.remoteAddress);
     this.cport = client.remotePort ?? 0;
     this.fip = plainIp(client.localAddress);
@@ -160,7 +169,7 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
   start(): void {
     const c = this.client;
     c.setNoDelay(true);
-    c.on('data', (d: Buffer) => this.onClientData(d));
+    if (!this.adopted) c.on('data', (d: Buffer) => this.onClientData(d));
     c.on('end', () => this.onClientEnd());
     c.on('error', () => this.onClientError());
     c.on('close', () => this.onClientClose());
@@ -172,7 +181,9 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
 
   // ------------------------------------------------------------------ client side
 
-  private onClientData(chunk: Buffer): void {
+  /** bytes the client sent (a copy the session may keep) */
+  onClientData(chunk: Buffer): void {
+    if (this.dropReads) return;
     switch (this.phase) {
       case HEAD:
         this.onHeadBytes(chunk);
@@ -1103,8 +1114,8 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
         this.client.end();
         // the client may keep its side open: it gets timeout client to close it
         if (this.fe.timeoutClient > 0) this.client.setTimeout(this.fe.timeoutClient);
+        this.dropReads = true;
         this.client.resume(); // read and discard until the FIN
-        this.client.removeAllListeners('data');
         // the session ends once the response has left, as in HAProxy (scur back to 0 at once);
         // the socket lingers only to read the client's FIN
         this.client.once('finish', () => this.finish());
@@ -1263,3 +1274,20 @@ function onTurnaround(s: HttpSession, redisp: boolean): void {
   s.retry(redisp);
 }
 
+const kSession = Symbol('halyard.httpSession');
+type Tagged = { [kSession]: HttpSession };
+
+/**
+ * Client sockets read into one shared buffer and hand the session a copy of exactly the bytes
+ * read (as server-conn.ts does for servers): no 64 KiB allocation per read (lib/net/read-buffers.ts
+ * says what those cost), and a small request costs a small copy from Node's buffer pool.
+ */
+const CLIENT_READ_BUF = Buffer.allocUnsafe(64 * 1024);
+const CLIENT_ONREAD = { buffer: CLIENT_READ_BUF, callback: onClientRead };
+
+function onClientRead(this: Socket & Tagged, nread: number, buf: Uint8Array): boolean {
+  const chunk = Buffer.allocUnsafe(nread);
+  chunk.set(buf.subarray(0, nread));
+  this[kSession].onClientData(chunk);
+  return true; // keep reading (the session pauses the socket itself)
+}

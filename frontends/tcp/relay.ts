@@ -2,14 +2,20 @@
  * The byte relay of a TCP session: socket listeners written once, at module level, reaching
  * their session through a symbol on the socket (no closures per connection or per chunk).
  *
+ * Both sockets read with net's `onread` into buffers the session owns (lib/net/read-buffers.ts
+ * says why); what was read is written to the other side as a view of that buffer, and a buffer
+ * still referenced by a pending write is set aside until the destination has flushed. A client
+ * socket that could not be adopted (adopt.ts) reads 'data' events instead.
+ *
  * Backpressure by hand: when write() on one side returns false the other side is paused, and
  * that side's 'drain' resumes it, so a session never buffers more than about one socket
  * highWaterMark per direction plus the chunk in flight. Half-close: a FIN from one side becomes
  * end() on the other (sockets are half-open), so a client that shuts its write side still gets
  * the whole reply. An error (reset) on one side resets the other, as HAProxy aborts both.
  */
-import type { Socket } from 'node:net';
+import type { OnReadOpts, Socket } from 'node:net';
 import type { Server } from '../../backends/server.js';
+import { nextBuffer, release } from '../../lib/net/read-buffers.js';
 import type { BackendRuntime } from '../../lib/runtime/backend-runtime.js';
 import { P_CONNECT, P_DATA, P_DONE, type TcpSession } from './session.js';
 
@@ -27,10 +33,20 @@ export function attachClient(c: TSocket): void {
   c.on('timeout', onClientTimeout);
 }
 
+/** net's `onread` for a session's client socket: reads land in `s.cbuf` */
+export function clientOnread(s: TcpSession): OnReadOpts {
+  return { buffer: () => s.cbuf, callback: onClientRead as OnReadOpts['callback'] };
+}
+
+/** net's `onread` for a session's server socket: reads land in `s.sbuf` */
+export function serverOnread(s: TcpSession): OnReadOpts {
+  return { buffer: () => s.sbuf as Buffer, callback: onServerRead as OnReadOpts['callback'] };
+}
+
 /** Data is read from the client only once the server connection is up (HAProxy buffers; the
  * kernel and one highWaterMark of socket buffer do it here). */
-export function startClientData(c: TSocket): void {
-  c.on('data', onClientData);
+export function startClientData(c: TSocket, adopted: boolean): void {
+  if (!adopted) c.on('data', onClientData);
   // listeners hand sockets over paused (pauseOnConnect, so maxconn can hold them unread):
   // adding a 'data' listener does not undo an explicit pause
   c.resume();
@@ -38,7 +54,6 @@ export function startClientData(c: TSocket): void {
 
 export function attachServer(s: TSocket): void {
   s.on('connect', onServerConnect);
-  s.on('data', onServerData);
   s.on('end', onServerEnd);
   s.on('drain', onServerDrain);
   s.on('error', onServerError);
@@ -53,6 +68,59 @@ function reset(sock: Socket | null): void {
   else sock.destroy();
 }
 
+/**
+ * Writes the `n` bytes read into `buf` to `to` and returns the buffer the next read goes to.
+ * A write that does not complete at once keeps pointing into `buf`, so that buffer is set aside
+ * (`held`) until `to` has flushed. Only a write to a socket with nothing pending hands over the
+ * buffer: behind pending bytes the data is copied (at most a highWaterMark's worth before the
+ * source is paused), so a trickle of tiny reads cannot pin one buffer each.
+ */
+function forward(from: TSocket, to: Socket, buf: Buffer, n: number, s: TcpSession, up: boolean): Buffer {
+  if (to.writableLength > 0) {
+    if (!to.write(Buffer.from(buf.subarray(0, n)))) from.pause();
+    return buf;
+  }
+  const held = up ? s.upHeld : s.downHeld;
+  if (held !== null) {
+    // nothing is pending on `to`: the write that used it has completed
+    release(held);
+    if (up) s.upHeld = null;
+    else s.downHeld = null;
+  }
+  const ok = to.write(n === buf.length ? buf : buf.subarray(0, n));
+  // the usual case: the kernel took it all and nothing refers to `buf` any more
+  const retained = to.writableLength > 0;
+  if (retained) {
+    if (up) s.upHeld = buf;
+    else s.downHeld = buf;
+  }
+  if (!ok) from.pause();
+  return nextBuffer(buf, n, retained);
+}
+
+function onClientRead(this: TSocket, n: number, buf: Buffer): void {
+  const s = this[kSession];
+  const sock = s.server;
+  if (sock === null || sock.destroyed) return; // nowhere to go (failed session): dropped
+  s.bytesIn += n;
+  s.fe.counters.bytesIn += n;
+  (s.brt as BackendRuntime).be.counters.bytesIn += n;
+  (s.srv as Server).counters.bytesIn += n;
+  s.cbuf = forward(this, sock, buf, n, s, true);
+}
+
+function onServerRead(this: TSocket, n: number, buf: Buffer): void {
+  const s = this[kSession];
+  const c = s.client;
+  if (this !== s.server || c.destroyed) return;
+  s.bytesOut += n;
+  s.fe.counters.bytesOut += n;
+  (s.brt as BackendRuntime).be.counters.bytesOut += n;
+  (s.srv as Server).counters.bytesOut += n;
+  s.sbuf = forward(this, c, buf, n, s, false);
+}
+
+/** Client reads on a socket that could not be adopted: Node's own buffers, nothing to keep. */
 function onClientData(this: TSocket, chunk: Buffer): void {
   const s = this[kSession];
   const sock = s.server;
@@ -63,19 +131,6 @@ function onClientData(this: TSocket, chunk: Buffer): void {
   (s.brt as BackendRuntime).be.counters.bytesIn += n;
   (s.srv as Server).counters.bytesIn += n;
   if (!sock.write(chunk)) this.pause();
-}
-
-function onServerData(this: TSocket, chunk: Buffer): void {
-  const s = this[kSession];
-  if (this !== s.server) return;
-  const c = s.client;
-  if (c.destroyed) return;
-  const n = chunk.length;
-  s.bytesOut += n;
-  s.fe.counters.bytesOut += n;
-  (s.brt as BackendRuntime).be.counters.bytesOut += n;
-  (s.srv as Server).counters.bytesOut += n;
-  if (!c.write(chunk)) this.pause();
 }
 
 function onClientDrain(this: TSocket): void {

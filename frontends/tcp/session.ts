@@ -20,7 +20,9 @@ import { plainIp, type L4Facts } from '../../lib/runtime/l4cond.js';
 import type { PendNode, PendList } from '../../lib/runtime/queue.js';
 import type { TcpFrontend } from './frontend.js';
 import { proxyHeader } from './proxy-header.js';
-import { attachClient, attachServer, kSession, startClientData, type Tagged } from './relay.js';
+import { adoptWithOnread } from '../../lib/net/adopt.js';
+import { release, takeSmall } from '../../lib/net/read-buffers.js';
+import { attachClient, attachServer, clientOnread, kSession, serverOnread, startClientData, type Tagged } from './relay.js';
 
 export const P_INIT = 0;
 export const P_QUEUE = 1;
@@ -71,6 +73,14 @@ export class TcpSession implements PendNode, ServerSession {
   private finished = false;
 
   readonly client: Socket & Tagged;
+  /** the client socket reads into `cbuf` (net's onread); false: it reads 'data' events */
+  private readonly adopted: boolean;
+  /** where the next read of each socket lands (relay.ts) */
+  cbuf: Buffer = takeSmall();
+  sbuf: Buffer | null = null;
+  /** a buffer a pending write to the server / to the client still reads from */
+  upHeld: Buffer | null = null;
+  downHeld: Buffer | null = null;
 
   /** the addresses for the log line, read at start: a destroyed socket no longer knows them */
   private cip = '';
@@ -78,8 +88,11 @@ export class TcpSession implements PendNode, ServerSession {
   private fip = '';
   private fport = 0;
 
-  constructor(readonly fe: TcpFrontend, client: Socket) {
-    this.client = client as Socket & Tagged;
+  constructor(readonly fe: TcpFrontend, accepted: Socket) {
+    // from here on the listener's socket object is an empty shell: only this.client is used
+    const own = adoptWithOnread(accepted, clientOnread(this));
+    this.adopted = own !== null;
+    this.client = (own ?? accepted) as Socket & Tagged;
     this.client[kSession] = this;
   }
 
@@ -205,9 +218,12 @@ export class TcpSession implements PendNode, ServerSession {
     const t = brt.targets.get(srv);
     if (t === undefined) throw new Error(`no target for server ${srv.name}`);
     this.phase = P_CONNECT;
+    // a retry's socket reuses the buffer: the failed one was destroyed and reads no more
+    if (this.sbuf === null) this.sbuf = takeSmall();
+    const onread = serverOnread(this);
     const sock = (t.unix
-      ? netConnect({ path: t.host, allowHalfOpen: true })
-      : netConnect({ host: t.host, port: t.port !== 0 ? t.port : (this.client.localPort ?? 0) + t.portOffset, allowHalfOpen: true, noDelay: true })) as Socket & Tagged;
+      ? netConnect({ path: t.host, allowHalfOpen: true, onread })
+      : netConnect({ host: t.host, port: t.port !== 0 ? t.port : (this.client.localPort ?? 0) + t.portOffset, allowHalfOpen: true, noDelay: true, onread })) as Socket & Tagged;
     sock[kSession] = this;
     this.server = sock;
     this.serverClosed = false;
@@ -229,7 +245,7 @@ export class TcpSession implements PendNode, ServerSession {
     const tunnel = brt.timeouts.tunnel;
     sock.setTimeout(tunnel > 0 ? tunnel : brt.timeouts.server);
     this.client.setTimeout(tunnel > 0 ? tunnel : this.fe.timeoutClient);
-    startClientData(this.client);
+    startClientData(this.client, this.adopted);
   }
 
   /**
@@ -340,7 +356,18 @@ export class TcpSession implements PendNode, ServerSession {
     if (logger.enabled) logger.tcp(this.record());
     this.releaseSlot();
     if (brt !== null) brt.beconn--;
+    this.releaseBuffers();
     this.fe.sessionEnded();
+  }
+
+  /** Both sockets are closed, so no read or write refers to the session's buffers any more. */
+  private releaseBuffers(): void {
+    release(this.cbuf);
+    if (this.sbuf !== null) release(this.sbuf);
+    if (this.upHeld !== null) release(this.upHeld);
+    if (this.downHeld !== null) release(this.downHeld);
+    this.upHeld = null;
+    this.downHeld = null;
   }
 
   private record(): SessionRecord {

@@ -56,7 +56,7 @@ export function encodeHead(start: string | StartFrom, head: MessageHead, edited:
     for (let k = h[4 * i] as number; k < ne; k++) out[p++] = LOWER[buf[k] as number] as number;
     out[p++] = 0x3a;
     out[p++] = 0x20;
-    p += buf.copy(out, p, h[4 * i + 2] as number, h[4 * i + 3] as number);
+    p = put(out, p, buf, h[4 * i + 2] as number, h[4 * i + 3] as number);
     out[p++] = 0x0d;
     out[p++] = 0x0a;
   }
@@ -65,6 +65,16 @@ export function encodeHead(start: string | StartFrom, head: MessageHead, edited:
   out[p++] = 0x0a;
   if (tail !== null) tail.copy(out, p);
   return out;
+}
+
+/**
+ * Copies buf[from, to) to out at p and returns the new p. Header values and start-line parts
+ * are short: a loop beats Buffer#copy there, which makes a Uint8Array view for every call.
+ */
+function put(out: Buffer, p: number, buf: Buffer, from: number, to: number): number {
+  if (to - from > 64) return p + buf.copy(out, p, from, to);
+  for (let k = from; k < to; k++) out[p++] = buf[k] as number;
+  return p;
 }
 
 // "HTTP/1.1 " and "HTTP/1.0" as bytes
@@ -86,11 +96,11 @@ function writeStart(out: Buffer, s: StartFrom): number {
     out[p++] = 0x30 + (Math.floor(st / 10) % 10);
     out[p++] = 0x30 + (st % 10);
     out[p++] = 0x20;
-    p += b.copy(out, p, s.reasonStart, s.reasonEnd);
+    p = put(out, p, b, s.reasonStart, s.reasonEnd);
   } else {
-    p = b.copy(out, 0, s.start, s.methodEnd);
+    p = put(out, 0, b, s.start, s.methodEnd);
     out[p++] = 0x20;
-    p += b.copy(out, p, s.uriStart, s.uriEnd);
+    p = put(out, p, b, s.uriStart, s.uriEnd);
     out[p++] = 0x20;
     p += HTTP1X.copy(out, p);
     out[p++] = s.version === 10 ? 0x30 : 0x31;

@@ -850,7 +850,7 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
     if (extra !== null && extra.length > 0) this.keepServer = false; // bytes beyond the response
     this.sc = null;
     if (this.keepServer && this.reqDone && !sc.sock.destroyed && IdlePools.hasRoom()) {
-      sc.sock.resume();
+      if (sc.sock.isPaused()) sc.sock.resume();
       IdlePools.put(sc);
     } else {
       sc.destroy();
@@ -1145,8 +1145,8 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
       }
       if (this.phase !== HEAD) return;
     }
-    if (!this.clientEnded) this.client.resume();
-    else this.closeQuietly();
+    if (this.clientEnded) this.closeQuietly();
+    else if (this.client.isPaused()) this.client.resume();
   }
 
   /** `pending` is being consumed: true when a FIN waited for it. */

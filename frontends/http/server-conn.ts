@@ -14,9 +14,9 @@
  * connection fires at the earliest possible expiry and re-arms itself for what is left. Idle
  * pooled connections have no timer at all: one sweep per second closes those idle for 5s.
  *
- * Server sockets read into one shared buffer (net's `onread`) and hand the session a copy of
- * exactly the bytes read: the same Buffers as 'data' events would give, without a 64 KiB
- * allocation per read and the Readable machinery ('data' is not emitted; 'end' still is).
+ * Server sockets read into one shared buffer (net's `onread`) and hand the session the bytes
+ * read, which it copies (lib/net/read-buffers.ts): no 64 KiB allocation per read and no
+ * Readable machinery ('data' is not emitted; 'end' still is).
  */
 import { readFileSync } from 'node:fs';
 import { connect as netConnect, type Socket } from 'node:net';
@@ -26,7 +26,8 @@ import type { ServerTarget } from '../../lib/runtime/backend-runtime.js';
 
 export interface ConnOwner {
   onServerConnect(sc: ServerConn): void;
-  onServerData(sc: ServerConn, chunk: Buffer): void;
+  /** n bytes read into `buf`, a shared buffer the next read overwrites: copy what is kept */
+  onServerRead(sc: ServerConn, buf: Uint8Array, n: number): void;
   onServerEnd(sc: ServerConn): void;
   onServerError(sc: ServerConn, err: NodeJS.ErrnoException): void;
   onServerClose(sc: ServerConn): void;
@@ -187,23 +188,16 @@ const READ_BUF = Buffer.allocUnsafe(64 * 1024);
 const ONREAD = { buffer: READ_BUF, callback: onRead };
 
 function onRead(this: TSocket, nread: number, buf: Uint8Array): boolean {
-  // a copy of its own: the session may keep it (pending writes, a head in pieces)
-  const chunk = Buffer.allocUnsafe(nread);
-  chunk.set(buf.subarray(0, nread));
-  onData.call(this, chunk);
-  return true; // keep reading (pause() stops reading explicitly)
-}
-
-function onData(this: TSocket, chunk: Buffer): void {
   const sc = this[kConn];
   if (sc.owner === null) {
     // bytes on an idle connection: nothing may be read from it any more
     sc.destroy();
-    return;
+    return true;
   }
   sc.gotBytes = true;
   sc.touch();
-  sc.owner.onServerData(sc, chunk);
+  sc.owner.onServerRead(sc, buf, nread);
+  return true; // keep reading (pause() stops reading explicitly)
 }
 
 function onEnd(this: TSocket): void {

@@ -19,6 +19,7 @@
  */
 import type { Socket } from 'node:net';
 import { adoptWithOnread } from '../../lib/net/adopt.js';
+import { COPY_MIN, Copies, copyOf } from '../../lib/net/read-buffers.js';
 import { addrBytes } from '../../backends/balance/addr.js';
 import type { ByteSlice, PickContext } from '../../backends/balance/types.js';
 import { SrvState, type Server } from '../../backends/server.js';
@@ -147,6 +148,9 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
   private readonly adopted: boolean;
   /** the response that closes the connection has been sent: what the client still sends is dropped */
   private dropReads = false;
+  /** pooled copies of large reads: request bodies (and tunnels) to the server, responses to the client */
+  private upCopies: Copies | null = null;
+  private downCopies: Copies | null = null;
   private cip = '';
   private cport = 0;
   private fip = '';
@@ -180,6 +184,22 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
   }
 
   // ------------------------------------------------------------------ client side
+
+  /** n bytes from the client in `buf`, a shared buffer the next read overwrites */
+  clientRead(buf: Uint8Array, n: number): void {
+    const sc = this.sc;
+    if (n >= COPY_MIN && sc !== null && (this.phase === TUNNEL || (this.phase === XFER && !this.reqDone)) && !this.dropReads) {
+      // a body on its way to the server: a pooled copy, back in the pool once written
+      const dest = sc.sock;
+      const copies = (this.upCopies ??= new Copies());
+      const chunk = copies.copy(buf, n, dest);
+      this.onClientData(chunk);
+      // bytes past the body stay as the next request's (`pending`)
+      copies.settle(dest, this.pending !== null && this.pending.buffer === chunk.buffer);
+      return;
+    }
+    this.onClientData(copyOf(buf, n));
+  }
 
   /** bytes the client sent (a copy the session may keep) */
   onClientData(chunk: Buffer): void {
@@ -707,8 +727,20 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
 
   // ------------------------------------------------------------------ response
 
-  onServerData(sc: ServerConn, chunk: Buffer): void {
+  onServerRead(sc: ServerConn, buf: Uint8Array, n: number): void {
     if (sc !== this.sc) return;
+    const dest = this.client;
+    if (n >= COPY_MIN && (this.phase === TUNNEL || sc.headDone) && !dest.destroyed) {
+      // a response body on its way to the client: a pooled copy, back in the pool once written
+      const copies = (this.downCopies ??= new Copies());
+      this.onServerData(sc, copies.copy(buf, n, dest));
+      copies.settle(dest, false);
+      return;
+    }
+    this.onServerData(sc, copyOf(buf, n));
+  }
+
+  private onServerData(sc: ServerConn, chunk: Buffer): void {
     if (this.phase === TUNNEL) {
       this.writeClientData(chunk);
       return;
@@ -1278,16 +1310,14 @@ const kSession = Symbol('halyard.httpSession');
 type Tagged = { [kSession]: HttpSession };
 
 /**
- * Client sockets read into one shared buffer and hand the session a copy of exactly the bytes
- * read (as server-conn.ts does for servers): no 64 KiB allocation per read (lib/net/read-buffers.ts
- * says what those cost), and a small request costs a small copy from Node's buffer pool.
+ * Client sockets read into one shared buffer and the session copies what it keeps (as for
+ * servers, server-conn.ts): no 64 KiB allocation per read (lib/net/read-buffers.ts says what
+ * those cost); a small request costs a small copy from Node's buffer pool.
  */
 const CLIENT_READ_BUF = Buffer.allocUnsafe(64 * 1024);
 const CLIENT_ONREAD = { buffer: CLIENT_READ_BUF, callback: onClientRead };
 
 function onClientRead(this: Socket & Tagged, nread: number, buf: Uint8Array): boolean {
-  const chunk = Buffer.allocUnsafe(nread);
-  chunk.set(buf.subarray(0, nread));
-  this[kSession].onClientData(chunk);
+  this[kSession].clientRead(buf, nread);
   return true; // keep reading (the session pauses the socket itself)
 }

@@ -1,5 +1,7 @@
 /**
- * Read buffers for relays that read with net's `onread` instead of 'data' events.
+ * Read buffers for relays that read with net's `onread` instead of 'data' events: the TCP
+ * relay reads into buffers its sessions own (below); the HTTP engine reads into one shared
+ * buffer and copies large reads into pooled buffers (`Copies`, at the end).
  *
  * Why: on the 'data' path Node mallocs 64 KiB for every read and frees it at the next GC. glibc
  * gives the freed top of the heap back to the kernel and takes it again at the next reads, so
@@ -7,11 +9,13 @@
  * page faults and the copies that trigger them (2.5-5 s of CPU per GB relayed, HAProxy 0.86).
  * With buffers that are kept and reused, the kernel copies into pages that are already mapped.
  *
- * A socket owns one buffer (the next read lands in it). It starts SMALL, so an idle connection
+ * In the TCP relay a socket owns one buffer (the next read lands in it). It starts SMALL, so an idle connection
  * costs little, moves to BIG when a read fills it (a bulk flow: 64 KiB reads, as libuv's) and back
  * when reads get small. A buffer handed to a write that did not complete at once is still the
  * kernel's to read: it is held until the destination has nothing pending, then reused.
  */
+import type { Socket } from 'node:net';
+
 export const SMALL = 8 * 1024;
 export const BIG = 64 * 1024;
 /** free buffers kept per size (at most 2 MiB + 4 MiB) */
@@ -49,4 +53,48 @@ export function nextBuffer(buf: Buffer, n: number, retained: boolean): Buffer {
   if (wantBig === big) return buf;
   release(buf);
   return wantBig ? takeBig() : takeSmall();
+}
+
+/** Reads at least this long are copied into pooled buffers (shorter ones: Node's buffer pool). */
+export const COPY_MIN = 4096;
+
+/** A copy of src[0, n) from Node's buffer pool, for short reads. */
+export function copyOf(src: Uint8Array, n: number): Buffer {
+  const c = Buffer.allocUnsafe(n);
+  c.set(n === src.length ? src : src.subarray(0, n));
+  return c;
+}
+
+/**
+ * Copies of large reads for one direction of a relay that reads into a shared buffer (the HTTP
+ * engine). The bytes must leave the shared buffer before the next read; a fresh allocation for
+ * each 64 KiB read is what this module avoids, so they go to a pooled buffer, which comes back
+ * once the socket it was written to has nothing pending. A copy the consumer kept (bytes of a
+ * next message) is left to the garbage collector.
+ */
+export class Copies {
+  private readonly held: Buffer[] = [];
+  private last: Buffer | null = null;
+
+  /** A copy of src[0, n) (n <= BIG) for bytes about to be written to `dest`. */
+  copy(src: Uint8Array, n: number, dest: Socket): Buffer {
+    const held = this.held;
+    if (held.length > 0 && dest.writableLength === 0) {
+      for (const b of held) release(b);
+      held.length = 0;
+    }
+    const b = takeBig();
+    b.set(n === src.length ? src : src.subarray(0, n));
+    this.last = b;
+    return n === BIG ? b : b.subarray(0, n);
+  }
+
+  /** The last copy was consumed; `kept`: something other than a write to `dest` refers to it. */
+  settle(dest: Socket, kept: boolean): void {
+    const b = this.last;
+    this.last = null;
+    if (b === null || kept || dest.destroyed) return;
+    if (dest.writableLength > 0) this.held.push(b);
+    else release(b);
+  }
 }

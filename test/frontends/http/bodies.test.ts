@@ -29,6 +29,28 @@ function trickle(s: Socket, hash: ReturnType<typeof createHash>, done: () => voi
   next();
 }
 
+/**
+ * Reads one message from `s`: the head is skipped, the body hashed; `onBody` gets the body
+ * length so far after each read.
+ */
+function readBody(s: Socket, hash: ReturnType<typeof createHash>, onBody: (n: number) => void): void {
+  let head = '';
+  let n = 0;
+  s.on('data', (d: Buffer) => {
+    let b = d;
+    if (!head.endsWith('\r\n\r\n')) {
+      const all = head + d.toString('latin1');
+      const i = all.indexOf('\r\n\r\n');
+      if (i < 0) { head = all; return; }
+      head = all.slice(0, i + 4);
+      b = d.subarray(d.length - (all.length - head.length));
+    }
+    n += b.length;
+    hash.update(b);
+    onBody(n);
+  });
+}
+
 const config = (port: number, origin: number): string => `
 defaults
     mode http
@@ -59,21 +81,7 @@ t.test('a large response to a client that is not reading arrives intact', async 
   const got = createHash('sha1');
   const body = await new Promise<number>((resolve, reject) => {
     const c = connect(port, '127.0.0.1');
-    let head = '';
-    let n = 0;
-    c.on('data', (d: Buffer) => {
-      let b = d;
-      if (!head.endsWith('\r\n\r\n')) {
-        const all = head + d.toString('latin1');
-        const i = all.indexOf('\r\n\r\n');
-        if (i < 0) { head = all; return; }
-        head = all.slice(0, i + 4);
-        b = d.subarray(d.length - (all.length - head.length));
-      }
-      n += b.length;
-      got.update(b);
-      if (n === PIECE * COUNT) { c.end(); resolve(n); }
-    });
+    readBody(c, got, (n) => { if (n === PIECE * COUNT) { c.end(); resolve(n); } });
     c.on('error', reject);
     c.write('GET /big HTTP/1.1\r\nhost: t\r\n\r\n');
     // read nothing until the origin has sent everything: the engine's writes to us back up
@@ -92,20 +100,10 @@ t.test('a large request body to a server that is not reading arrives intact', as
   const o = await rawOrigin((s) => {
     // read nothing until the client has sent everything: the engine's writes to us back up
     s.pause();
-    let head = '';
     void allSent.then(() => {
-      s.on('data', (d: Buffer) => {
-        let b = d;
-        if (!head.endsWith('\r\n\r\n')) {
-          const all = head + d.toString('latin1');
-          const i = all.indexOf('\r\n\r\n');
-          if (i < 0) { head = all; return; }
-          head = all.slice(0, i + 4);
-          b = d.subarray(d.length - (all.length - head.length));
-        }
-        received += b.length;
-        got.update(b);
-        if (received === PIECE * COUNT) s.end('HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok');
+      readBody(s, got, (n) => {
+        received = n;
+        if (n === PIECE * COUNT) s.end('HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok');
       });
       s.resume();
     });

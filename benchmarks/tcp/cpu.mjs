@@ -1,7 +1,8 @@
 // CPU cost of the serving process per request / per GB, for comparing changes on a noisy machine
 // (CPU time spent varies much less than throughput when other processes share the cores). Not a test.
-//   npx tsc -p tsconfig.build.json && node benchmarks/tcp/cpu.mjs rps|bulk [node flags, e.g. --cpu-prof]
-// SERVE=<script> serves with another script taking the same config argument (e.g. a plain pipe proxy).
+//   npm run build && node benchmarks/tcp/cpu.mjs rps|bulk [node flags, e.g. --cpu-prof]
+// Serves with `halyard -q -f <cfg>`; SERVE=<script> serves with another script taking the config
+// path as its argument instead (e.g. a plain pipe proxy).
 import { spawn } from 'node:child_process';
 import { writeFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
@@ -12,6 +13,14 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 const mode = process.argv[2];
 const flags = process.argv.slice(3);
 const firstLine = (proc) => new Promise((resolve) => { let buf = ''; proc.stdout.on('data', (d) => { buf += d; const i = buf.indexOf('\n'); if (i >= 0) resolve(buf.slice(0, i)); }); });
+async function waitPort(port) {
+  for (let i = 0; i < 400; i++) {
+    const ok = await new Promise((r) => { const c = createConnection({ port, host: '127.0.0.1' }); c.on('connect', () => { c.destroy(); r(true); }); c.on('error', () => r(false)); });
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`port ${port} never opened`);
+}
 const freePort = () => new Promise((r) => { const s = createServer(); s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => r(p)); }); });
 const up = spawn(process.execPath, [join(root, 'benchmarks/tcp/upstream.mjs')], { stdio: ['ignore', 'pipe', 'inherit'] });
 const ports = JSON.parse(await firstLine(up));
@@ -19,8 +28,8 @@ const fePort = await freePort();
 const dir = mkdtempSync(join(tmpdir(), 'hp-'));
 const cfg = join(dir, 'tcp.cfg');
 writeFileSync(cfg, ['global','    maxconn 4000','defaults','    mode tcp','    timeout connect 5s','    timeout client 30s','    timeout server 30s','frontend fe',`    bind 127.0.0.1:${fePort}`,'    default_backend be','backend be',`    server s1 127.0.0.1:${mode==='rps'?ports.http:ports.sink}`,''].join('\n'));
-const srv = spawn(process.execPath, [...flags, (process.env.SERVE ?? join(root, 'benchmarks/tcp/serve.mjs')), cfg], { stdio: ['ignore', 'pipe', 'inherit'], cwd: dir });
-await firstLine(srv);
+const srv = spawn(process.execPath, [...flags, ...(process.env.SERVE ? [process.env.SERVE, cfg] : [join(root, 'dist/lib/cli/halyard.js'), '-q', '-f', cfg])], { stdio: ['ignore', 'ignore', 'inherit'], cwd: dir });
+await waitPort(fePort);
 const REQ = Buffer.from('GET / HTTP/1.1\r\nHost: bench\r\n\r\n');
 const RESP_LEN = 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok'.length;
 const DURATION = 8;

@@ -14,7 +14,7 @@ const DURATION = Number(process.env.DURATION ?? 5);
 const BULK_MB = Number(process.env.BULK_MB ?? 512);
 const RUNS = Number(process.env.RUNS ?? 3);
 const root = fileURLToPath(new URL('../..', import.meta.url));
-if (!existsSync(join(root, 'dist/lib/runtime/runtime.js'))) {
+if (!existsSync(join(root, 'dist/lib/cli/halyard.js'))) {
   console.error('run `npm run build` first');
   process.exit(1);
 }
@@ -120,7 +120,7 @@ if (!haveHaproxy) console.log('haproxy is not on PATH: no ratios');
 for (let run = 1; run <= RUNS; run++) {
   console.log(`run ${run}/${RUNS}`);
   if (haveHaproxy) await measure('haproxy', () => spawn('haproxy', ['-db', '-q', '-f', cfg], { stdio: ['ignore', 'ignore', 'inherit'] }));
-  await measure('halyard', () => spawn(process.execPath, [join(root, 'benchmarks/tcp/serve.mjs'), cfg], { stdio: ['ignore', 'pipe', 'inherit'] }));
+  await measure('halyard', () => spawn(process.execPath, [join(root, 'dist/lib/cli/halyard.js'), '-q', '-f', cfg], { stdio: ['ignore', 'ignore', 'inherit'] }));
 }
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
 const med = (name, k) => median(results[name].map((x) => x[k]));

@@ -70,9 +70,12 @@ export class MessageHead {
   end = 0;
   version: 10 | 11 = 11;
   count = 0;
-  readonly hdr = new Int32Array(MAX_LINES * 4);
-  readonly kind = new Uint8Array(MAX_LINES);
-  readonly drop = new Uint8Array(MAX_LINES);
+  // one backing store for the three tables: each typed array this size is a separate off-heap
+  // allocation, and a head is made per connection (Connection: close pays it per request)
+  private readonly mem = new ArrayBuffer(MAX_LINES * 4 * 4 + MAX_LINES * 2);
+  readonly hdr = new Int32Array(this.mem, 0, MAX_LINES * 4);
+  readonly kind = new Uint8Array(this.mem, MAX_LINES * 4 * 4, MAX_LINES);
+  readonly drop = new Uint8Array(this.mem, MAX_LINES * 4 * 4 + MAX_LINES, MAX_LINES);
   framing: Framing = 'none';
   contentLength = -1;
   connection = 0;

@@ -26,10 +26,10 @@ import {
   BodyFramer, HeadReader, ERR_400, ERR_408,
 } from '../../lib/http1/index.js';
 import { HttpTxn } from '../../lib/http/txn.js';
-import type { HttpRecord } from '../../lib/log/record.js';
 import type { BackendRuntime, ServerSession } from '../../lib/runtime/backend-runtime.js';
 import { plainIp } from '../../lib/runtime/l4cond.js';
 import type { PendList, PendNode } from '../../lib/runtime/queue.js';
+import { countIn, countOut, countResp, hrspSlot, logTxn } from './accounting.js';
 import { assign, connFailed, connect, dequeued, releaseSlot, requeued } from './dispatch.js';
 import { chunksParse, encodeHead, reasonOf, withConnectionClose, xffHeader } from './encode.js';
 import type { BackendHttp, HttpFrontend } from './frontend.js';
@@ -122,7 +122,10 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
   assignedMs = -1;
   connectedMs = -1;
   respMs = -1;
-  private requestLine = '';
+  /** the request line for the log line (accounting.ts) */
+  requestLine = '';
+  /** this transaction's log line was written */
+  logged = false;
   /** the client socket reads with net's onread (CLIENT_ONREAD); false: 'data' events */
   private readonly adopted: boolean;
   /** the response that closes the connection has been sent: what the client still sends is dropped */
@@ -130,9 +133,10 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
   /** pooled copies of large reads: request bodies (and tunnels) to the server, responses to the client */
   private upCopies: Copies | null = null;
   private downCopies: Copies | null = null;
-  private cip = '';
-  private cport = 0;
-  private fip = '';
+  /** the connection's addresses, read once: the log line, X-Forwarded-For, `port +N` servers */
+  cip = '';
+  cport = 0;
+  fip = '';
   fport = 0;
 
   constructor(readonly fe: HttpFrontend, accepted: Socket) {
@@ -194,7 +198,7 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
         }
         break;
       case TUNNEL: {
-        this.countIn(chunk.length);
+        countIn(this, chunk.length);
         const sc = this.sc;
         if (sc !== null && !sc.write(chunk)) this.client.pause();
         return;
@@ -502,7 +506,7 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
     this.writeServer(sc, head);
     if (this.headIn > 0) {
       // counted once, even when a retry sends the head again
-      this.countIn(this.headIn);
+      countIn(this, this.headIn);
       this.headIn = 0;
     }
     this.reqDone = this.reqBody.start(this.req);
@@ -557,7 +561,7 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
     }
     const sc = this.sc;
     if (n > 0 && sc !== null) {
-      this.countIn(n);
+      countIn(this, n);
       if (!this.writeServer(sc, n === buf.length ? buf : buf.subarray(0, n))) this.client.pause();
     }
     if (this.reqBody.done) {
@@ -566,14 +570,6 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
       this.client.setTimeout(0);
       if (n < buf.length) this.keep(buf.subarray(n));
     }
-  }
-
-  private countIn(n: number): void {
-    this.bytesIn += n;
-    this.fe.counters.bytesIn += n;
-    const brt = this.brt;
-    if (brt !== null) brt.be.counters.bytesIn += n;
-    if (this.srv !== null) this.srv.counters.bytesIn += n;
   }
 
   private writeServer(sc: ServerConn, b: Buffer): boolean {
@@ -693,7 +689,7 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
     const n = sc.body.feed(rest, 0, rest.length);
     if (n < 0) {
       this.writeClientData(encodeHead(start, res, edited, extra));
-      this.countResp(sc.srv);
+      countResp(this, sc.srv);
       this.setTerm('S', 'D');
       this.abortBoth();
       return;
@@ -706,7 +702,7 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
     const n = sc.body.feed(buf, 0, buf.length);
     if (n < 0) {
       // a broken chunked body from the server: the client's response is cut (SD)
-      this.countResp(sc.srv);
+      countResp(this, sc.srv);
       this.setTerm('S', 'D');
       this.abortBoth();
       return;
@@ -716,12 +712,7 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
   }
 
   private writeClientData(b: Buffer): void {
-    const n = b.length;
-    this.bytesOut += n;
-    this.fe.counters.bytesOut += n;
-    const brt = this.brt;
-    if (brt !== null) brt.be.counters.bytesOut += n;
-    if (this.srv !== null) this.srv.counters.bytesOut += n;
+    countOut(this, b.length);
     if (this.client.destroyed) return;
     if (!this.client.write(b)) {
       this.clientBlocked = true;
@@ -739,7 +730,7 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
 
   /** The response is complete: log, give the server connection back or close it, next request. */
   private responseDone(sc: ServerConn, extra: Buffer | null): void {
-    this.countResp(sc.srv);
+    countResp(this, sc.srv);
     if (extra !== null && extra.length > 0) this.keepServer = false; // bytes beyond the response
     this.sc = null;
     if (this.keepServer && this.reqDone && !sc.sock.destroyed && IdlePools.hasRoom()) {
@@ -752,19 +743,12 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
     this.txnDone();
   }
 
-  private countResp(srv: Server | null): void {
-    const k = this.status >= 100 && this.status < 600 ? Math.floor(this.status / 100) - 1 : 5;
-    const brt = this.brt;
-    if (brt !== null) brt.be.counters.hrsp[k]! += 1;
-    if (srv !== null) srv.counters.hrsp[k]! += 1;
-  }
-
   private badResponse(sc: ServerConn): void {
     const srv = sc.srv;
     srv.counters.failedResp++;
     (this.brt as BackendRuntime).be.counters.failedResp++;
     this.status = 502;
-    this.countResp(srv);
+    countResp(this, srv);
     this.setTerm('P', 'H');
     this.dropServer();
     releaseSlot(this);
@@ -811,7 +795,7 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
       releaseSlot(this);
       this.phase = CLOSING;
       if (!this.client.destroyed) this.client.end();
-      this.logTxn();
+      logTxn(this);
       return;
     }
     if (!sc.connected) {
@@ -836,7 +820,7 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
     if (!sc.headDone) {
       // timeout server before the response head: 504
       this.status = 504;
-      this.countResp(sc.srv);
+      countResp(this, sc.srv);
       this.setTerm('s', 'H');
       this.dropServer();
       releaseSlot(this);
@@ -863,7 +847,7 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
     srv.counters.failedResp++;
     (this.brt as BackendRuntime).be.counters.failedResp++;
     this.status = 502;
-    this.countResp(srv);
+    countResp(this, srv);
     this.setTerm('S', 'H');
     this.dropServer();
     releaseSlot(this);
@@ -896,7 +880,7 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
     releaseSlot(this);
     const wasActive = this.phase !== HEAD && this.phase !== CLOSING;
     this.phase = DONE;
-    if (wasActive) this.logTxn();
+    if (wasActive) logTxn(this);
     if (!this.client.destroyed) this.client.destroy();
     if (this.clientClosed) this.finish();
   }
@@ -919,7 +903,7 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
     const p = this.pending;
     this.takePending();
     if (p !== null) {
-      this.countIn(p.length);
+      countIn(this, p.length);
       sc.write(p);
     }
     if (this.clientEnded) sc.sock.end();
@@ -929,10 +913,8 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
   // ------------------------------------------------------------------ end of a transaction
 
   private txnDone(): void {
-    this.logTxn();
-    const c = this.fe.counters;
-    const k = this.status >= 100 && this.status < 600 ? Math.floor(this.status / 100) - 1 : 5;
-    c.hrsp[k]! += 1;
+    logTxn(this);
+    this.fe.counters.hrsp[hrspSlot(this.status)]! += 1;
     if (this.closeClient || this.fe.stopping) {
       this.phase = CLOSING;
       this.clearTimer();
@@ -1027,42 +1009,6 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
       clearTimeout(this.timer);
       this.timer = null;
     }
-  }
-
-  private logged = false;
-
-  private logTxn(): void {
-    if (this.logged) return;
-    this.logged = true;
-    const logger = this.fe.logger;
-    if (!logger.enabled) return;
-    const now = Date.now();
-    const brt = this.brt;
-    const srv = this.srv;
-    const start = this.reqStartMs < 0 ? this.idleFromMs : this.reqStartMs;
-    const rec: HttpRecord = {
-      clientIp: this.cip, clientPort: this.cport, frontendIp: this.fip, frontendPort: this.fport,
-      acceptDate: start, frontend: this.fe.name,
-      backend: brt === null ? this.fe.name : brt.name,
-      server: srv === null ? '<NOSRV>' : srv.name,
-      th: 0, ti: start - this.idleFromMs,
-      tr: this.headMs < 0 ? -1 : this.headMs - start,
-      tw: this.assignedMs < 0 ? -1 : this.assignedMs - this.headMs,
-      tc: this.connectedMs < 0 ? -1 : this.connectedMs - this.assignedMs,
-      trResp: this.respMs < 0 || this.connectedMs < 0 ? -1 : this.respMs - this.connectedMs,
-      ta: now - start,
-      tt: now - this.idleFromMs,
-      status: this.status,
-      bytesRead: this.bytesOut, bytesUploaded: this.bytesIn + (this.headMs < 0 ? this.reader.length : this.req.end - this.req.start),
-      termState: this.termCause + this.termPhase,
-      cookieState: this.txn.cookieState,
-      // this transaction is still counted in beconn; HAProxy logs once it has left the backend
-      actconn: this.fe.global.cur, feconn: this.fe.counters.cur, beconn: brt === null ? 0 : brt.beconn - 1,
-      srvconn: srv === null ? 0 : srv.served, retries: this.retries, redispatched: this.redispatched,
-      srvQueue: this.srvQueue, backendQueue: this.beQueue,
-      requestLine: this.requestLine === '' ? '<BADREQ>' : this.requestLine,
-    };
-    logger.http(rec);
   }
 
   /** The client connection is closed: release everything, free the frontend slot. */

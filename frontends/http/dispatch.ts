@@ -7,7 +7,7 @@
  */
 import { addrBytes } from '../../backends/balance/addr.js';
 import type { ByteSlice, PickContext } from '../../backends/balance/types.js';
-import { SrvState, type Server } from '../../backends/server.js';
+import type { Server } from '../../backends/server.js';
 import type { BackendRuntime } from '../../lib/runtime/backend-runtime.js';
 import { IdlePools, ServerConn } from './server-conn.js';
 import { WAIT, type HttpSession } from './session.js';
@@ -169,7 +169,7 @@ export function connect(s: HttpSession): void {
 
 /**
  * A connection attempt failed (refused, unreachable, or `timeout connect`). Retries and
- * redispatch as in TCP mode (frontends/tcp/session.ts); after the last one, 503.
+ * redispatch as in TCP mode (the policy is BackendRuntime's); after the last one, 503.
  */
 export function connFailed(s: HttpSession, timeout: boolean): void {
   const brt = s.brt as BackendRuntime;
@@ -185,10 +185,7 @@ export function connFailed(s: HttpSession, timeout: boolean): void {
     return;
   }
   s.retries++;
-  const iv = brt.redispatch;
-  const redisp = iv !== null && (srv.state !== SrvState.RUNNING
-    || (iv > 0 ? s.retries % iv === 0 : brt.retries + 1 + iv > 0 && s.retries % (brt.retries + 1 + iv) === 0)
-    || (!s.direct && be.lb.srvAct > 1 && brt.rrKind));
+  const redisp = brt.redispatchOnRetry(srv, s.retries, s.direct);
   if (redisp) {
     releaseSlot(s);
     s.direct = false;
@@ -196,14 +193,10 @@ export function connFailed(s: HttpSession, timeout: boolean): void {
     srv.counters.retries++;
     be.counters.retries++;
   }
-  const wait = !timeout && (!redisp || !brt.rrKind || be.lb.srvAct <= 1);
   s.phase = WAIT;
-  if (wait) {
-    const c = brt.timeouts.connect;
-    s.timer = setTimeout(retry, c > 0 && c < 1000 ? c : 1000, s, redisp);
-  } else {
-    retry(s, redisp);
-  }
+  const delay = brt.retryDelay(timeout, redisp);
+  if (delay > 0) s.timer = setTimeout(retry, delay, s, redisp);
+  else retry(s, redisp);
 }
 
 /** The next attempt after a failed connect, at once or after the turnaround wait. */
@@ -228,8 +221,5 @@ export function releaseSlot(s: HttpSession): void {
   const srv = s.slot;
   if (srv === null) return;
   s.slot = null;
-  const brt = s.brt as BackendRuntime;
-  brt.detach(srv, s);
-  brt.be.releaseConn(srv);
-  brt.queues.process(srv);
+  (s.brt as BackendRuntime).freeSlot(srv, s);
 }

@@ -16,6 +16,9 @@
  * it is complete. The socket is not paused up front for every request (a pause and a resume
  * per request cost more than the rare pipelined chunk); a FIN seen while such bytes are kept
  * is handled once they were processed, as it would be after them on a paused socket.
+ *
+ * Beside this file: dispatch.ts chooses the server (cookie, balancing, queues, retries and
+ * redispatch after a failed connect), accounting.ts keeps the counters and writes the log line.
  */
 import type { Socket } from 'node:net';
 import { adoptWithOnread } from '../../lib/net/adopt.js';
@@ -44,7 +47,7 @@ const TUNNEL = 3;
 const CLOSING = 4;
 const DONE = 5;
 
-/** %ts second letter per phase: R request, Q queue, C connect, H headers, D data. */
+/** methods a request may be sent again with when a reused connection was closed under it */
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
 
 export class HttpSession implements PendNode, ServerSession, ConnOwner {
@@ -109,6 +112,7 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
   clientBlocked = false;
   srvQueue = 0;
   beQueue = 0;
+  /** %ts: who ended the transaction, then the phase: R request, Q queue, C connect, H headers, D data */
   termCause = '-';
   termPhase = '-';
   status = 0;

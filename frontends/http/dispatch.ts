@@ -83,7 +83,7 @@ export function assign(s: HttpSession, prev: Server | null): void {
   }
   s.srv = srv;
   s.txn.server = srv.name;
-  if (srv.maxconn > 0 && (srv.queueLength > 0 || srv.served >= srv.dynamicMaxconn())) {
+  if (!srv.hasRoom()) {
     if (srv.maxqueue > 0 && srv.queueLength >= srv.maxqueue) {
       if (s.direct && brt.redispatch !== null) {
         // the cookie's server is full: `option redispatch` lets another server take it

@@ -157,7 +157,7 @@ export class TcpSession implements PendNode, ServerSession {
       }
     }
     this.srv = s;
-    if (s.maxconn > 0 && (s.queueLength > 0 || s.served >= s.dynamicMaxconn())) {
+    if (!s.hasRoom()) {
       if (s.maxqueue > 0 && s.queueLength >= s.maxqueue) {
         s.counters.failedConns++;
         be.counters.failedConns++;

@@ -16,57 +16,39 @@
  * it is complete. The socket is not paused up front for every request (a pause and a resume
  * per request cost more than the rare pipelined chunk); a FIN seen while such bytes are kept
  * is handled once they were processed, as it would be after them on a paused socket.
+ *
+ * Beside this file: dispatch.ts chooses the server (cookie, balancing, queues, retries and
+ * redispatch after a failed connect), accounting.ts keeps the counters and writes the log line.
  */
 import type { Socket } from 'node:net';
 import { adoptWithOnread } from '../../lib/net/adopt.js';
 import { COPY_MIN, Copies, copyOf } from '../../lib/net/read-buffers.js';
-import { addrBytes } from '../../backends/balance/addr.js';
-import type { ByteSlice, PickContext } from '../../backends/balance/types.js';
-import { SrvState, type Server } from '../../backends/server.js';
+import type { Server } from '../../backends/server.js';
 import {
   CONN_CLOSE, CONN_KEEPALIVE, NEED_MORE, RequestHead, TOO_LARGE, parseRequestHead, parseResponseHead, responseContext,
   BodyFramer, HeadReader, ERR_400, ERR_408,
 } from '../../lib/http1/index.js';
 import { HttpTxn } from '../../lib/http/txn.js';
-import type { HttpRecord } from '../../lib/log/record.js';
 import type { BackendRuntime, ServerSession } from '../../lib/runtime/backend-runtime.js';
 import { plainIp } from '../../lib/runtime/l4cond.js';
 import type { PendList, PendNode } from '../../lib/runtime/queue.js';
+import { countIn, countOut, countResp, hrspSlot, logTxn } from './accounting.js';
+import { assign, connFailed, connect, dequeued, releaseSlot, requeued } from './dispatch.js';
 import { chunksParse, encodeHead, reasonOf, withConnectionClose, xffHeader } from './encode.js';
 import type { BackendHttp, HttpFrontend } from './frontend.js';
 import { MODE_CLO, MODE_KAL, type Reply } from './hooks.js';
 import { IdlePools, ServerConn, type ConnOwner } from './server-conn.js';
 
 const HEAD = 0;
-const WAIT = 1;
+/** exported for dispatch.ts, which runs this phase */
+export const WAIT = 1;
 const XFER = 2;
 const TUNNEL = 3;
 const CLOSING = 4;
 const DONE = 5;
 
-/** %ts second letter per phase: R request, Q queue, C connect, H headers, D data. */
+/** methods a request may be sent again with when a reused connection was closed under it */
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
-
-// One PickContext for every pick (picks are synchronous): filled right before each.
-const v4 = new Uint8Array(4);
-const v6 = new Uint8Array(16);
-const uriSlice: ByteSlice = { buf: new Uint8Array(0), start: 0, end: 0 };
-let pickSession: HttpSession | null = null;
-const pickCtx: PickContext = {
-  src: null,
-  uri: null,
-  findHeader(name: string, out: ByteSlice): boolean {
-    const s = pickSession;
-    if (s === null) return false;
-    const v = s.txn.reqHeaderLines(name)[0];
-    if (v === undefined) return false;
-    const b = Buffer.from(v, 'latin1');
-    out.buf = b;
-    out.start = 0;
-    out.end = b.length;
-    return true;
-  },
-};
 
 export class HttpSession implements PendNode, ServerSession, ConnOwner {
   pendPrev: PendNode | null = null;
@@ -130,6 +112,7 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
   clientBlocked = false;
   srvQueue = 0;
   beQueue = 0;
+  /** %ts: who ended the transaction, then the phase: R request, Q queue, C connect, H headers, D data */
   termCause = '-';
   termPhase = '-';
   status = 0;
@@ -143,7 +126,10 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
   assignedMs = -1;
   connectedMs = -1;
   respMs = -1;
-  private requestLine = '';
+  /** the request line for the log line (accounting.ts) */
+  requestLine = '';
+  /** this transaction's log line was written */
+  logged = false;
   /** the client socket reads with net's onread (CLIENT_ONREAD); false: 'data' events */
   private readonly adopted: boolean;
   /** the response that closes the connection has been sent: what the client still sends is dropped */
@@ -151,10 +137,11 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
   /** pooled copies of large reads: request bodies (and tunnels) to the server, responses to the client */
   private upCopies: Copies | null = null;
   private downCopies: Copies | null = null;
-  private cip = '';
-  private cport = 0;
-  private fip = '';
-  private fport = 0;
+  /** the connection's addresses, read once: the log line, X-Forwarded-For, `port +N` servers */
+  cip = '';
+  cport = 0;
+  fip = '';
+  fport = 0;
 
   constructor(readonly fe: HttpFrontend, accepted: Socket) {
     const own = adoptWithOnread(accepted, CLIENT_ONREAD);
@@ -215,7 +202,7 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
         }
         break;
       case TUNNEL: {
-        this.countIn(chunk.length);
+        countIn(this, chunk.length);
         const sc = this.sc;
         if (sc !== null && !sc.write(chunk)) this.client.pause();
         return;
@@ -452,7 +439,7 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
     }
     // cookie persistence reads (and strips) the request's cookie before any balancing
     if (bh.persistence !== null) this.sticky = bh.persistence.request(txn, Math.floor(Date.now() / 1000));
-    this.assign(null);
+    assign(this, null);
   }
 
   /** A rule answered (deny, return, redirect). */
@@ -466,7 +453,7 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
    * Sends a response the proxy made (error page, rule reply) as the whole answer to the current
    * request, then ends the transaction. A request body that was not read forces a close.
    */
-  private sendLocal(status: number, bytes: Buffer, close: boolean): void {
+  sendLocal(status: number, bytes: Buffer, close: boolean): void {
     this.clearTimer();
     if (close) this.closeClient = true;
     if (this.phase === WAIT && this.req.framing !== 'none' && !this.reqDone) this.closeClient = true;
@@ -479,143 +466,25 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
     this.txnDone();
   }
 
-  // ------------------------------------------------------------------ server choice
+  // ------------------------------------------------------------------ server choice (dispatch.ts)
 
-  /** Choose a server (HAProxy's assign_server_and_queue); `prev` is the server a redispatch leaves. */
-  assign(prev: Server | null): void {
-    const brt = this.brt as BackendRuntime;
-    const be = brt.be;
-    this.phase = WAIT;
-    let s: Server | null = null;
-    if (prev === null && this.sticky !== null) {
-      // direct: the cookie's server, even DOWN under `option persist`; roundrobin does not move
-      s = this.sticky;
-      this.direct = true;
-    }
-    if (s === null) {
-      if (!be.hasUsableServer) {
-        be.counters.failedConns++;
-        this.fe.counters.failedConns++;
-        this.serverFail(503, 'S', 'C');
-        return;
-      }
-      if (prev === null && brt.queueFirst && be.counters.queueCur > 0) {
-        this.enqueue(null);
-        return;
-      }
-      if (brt.needsSrc) pickCtx.src = addrBytes(this.client.remoteAddress, v4, v6);
-      const u = this.req;
-      uriSlice.buf = u.buf;
-      uriSlice.start = u.uriStart;
-      uriSlice.end = u.uriEnd;
-      pickCtx.uri = this.txn.reqUri === null ? uriSlice : { buf: Buffer.from(this.txn.reqUri, 'latin1'), start: 0, end: Buffer.byteLength(this.txn.reqUri, 'latin1') };
-      pickSession = this;
-      s = be.pick(pickCtx, prev);
-      pickSession = null;
-      pickCtx.uri = null;
-      if (s === null) {
-        this.enqueue(null);
-        return;
-      }
-      if (prev !== null) {
-        if (s !== prev) {
-          this.bh?.persistence?.redispatched(this.txn);
-          this.redispatched = true;
-          prev.counters.redispatches++;
-          be.counters.redispatches++;
-        } else {
-          prev.counters.retries++;
-          be.counters.retries++;
-        }
-      }
-    }
-    this.srv = s;
-    this.txn.server = s.name;
-    if (s.maxconn > 0 && (s.queueLength > 0 || s.served >= s.dynamicMaxconn())) {
-      if (s.maxqueue > 0 && s.queueLength >= s.maxqueue) {
-        if (this.direct && brt.redispatch !== null) {
-          // the cookie's server is full: `option redispatch` lets another server take it
-          this.direct = false;
-          this.sticky = null;
-          this.assign(s);
-          return;
-        }
-        s.counters.failedConns++;
-        be.counters.failedConns++;
-        this.fe.counters.failedConns++;
-        this.serverFail(503, 'S', 'Q');
-        return;
-      }
-      this.enqueue(s);
-      return;
-    }
-    be.takeConn(s);
-    this.gotSlot(s);
-  }
-
-  private enqueue(srv: Server | null): void {
-    const brt = this.brt as BackendRuntime;
-    this.queuedOn = srv;
-    brt.queues.add(this, srv);
-    this.srvQueue = srv === null ? 0 : srv.queueLength;
-    this.beQueue = brt.be.counters.queueCur;
-    if (brt.timeouts.queue > 0 && this.timer === null) this.timer = setTimeout(onQueueTimeout, brt.timeouts.queue, this);
-  }
-
-  queueTimeout(): void {
-    this.timer = null;
-    if (this.phase !== WAIT || this.pendList === null) return;
-    (this.brt as BackendRuntime).queues.remove(this, this.queuedOn);
-    this.queuedOn = null;
-    this.fe.counters.failedConns++;
-    this.serverFail(503, 's', 'Q');
-  }
-
+  /** PendNode: a server freed a slot for this request (takeConn already done by the queue). */
   dequeued(srv: Server): void {
-    this.clearTimer();
-    this.queuedOn = null;
-    this.srv = srv;
-    this.txn.server = srv.name;
-    this.gotSlot(srv);
+    dequeued(this, srv);
   }
 
+  /** PendNode: the server this request waited for went DOWN; balance again. */
   requeued(): void {
-    this.queuedOn = null;
-    // the server went DOWN: persistence is dropped (HAProxy's pendconn_redistribute)
-    this.sticky = null;
-    this.direct = false;
-    this.assign(null);
+    requeued(this);
   }
 
+  /** ServerSession: `on-marked-down shutdown-sessions` (termination state 'D'). */
   kill(): void {
     this.setTerm('D', this.resStarted ? 'D' : 'H');
     this.abortBoth();
   }
 
-  private gotSlot(srv: Server): void {
-    this.slot = srv;
-    (this.brt as BackendRuntime).attach(srv, this);
-    if (this.assignedMs < 0) this.assignedMs = Date.now();
-    // http-reuse safe: the first request of a connection never rides another client's connection
-    const idle = this.first ? null : IdlePools.take(srv);
-    if (idle !== null) {
-      idle.owner = this;
-      idle.reused = true;
-      this.sc = idle;
-      this.connectedMs = Date.now();
-      this.established(idle);
-      return;
-    }
-    this.connect();
-  }
-
-  private connect(): void {
-    const brt = this.brt as BackendRuntime;
-    const srv = this.srv as Server;
-    const t = brt.targets.get(srv);
-    if (t === undefined) throw new Error(`no target for server ${srv.name}`);
-    this.sc = ServerConn.open(t, srv, this.fport, this, brt.timeouts.connect);
-  }
+  // ------------------------------------------------------------------ request to the server
 
   onServerConnect(sc: ServerConn): void {
     if (sc !== this.sc) return;
@@ -625,7 +494,7 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
   }
 
   /** A server connection is ready: send the head, then the body as it comes. */
-  private established(sc: ServerConn): void {
+  established(sc: ServerConn): void {
     const brt = this.brt as BackendRuntime;
     const bh = this.bh as BackendHttp;
     sc.uses++;
@@ -641,7 +510,7 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
     this.writeServer(sc, head);
     if (this.headIn > 0) {
       // counted once, even when a retry sends the head again
-      this.countIn(this.headIn);
+      countIn(this, this.headIn);
       this.headIn = 0;
     }
     this.reqDone = this.reqBody.start(this.req);
@@ -687,7 +556,7 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
       if (!this.resStarted) {
         this.dropServer();
         this.closeClient = true;
-        this.releaseSlot();
+        releaseSlot(this);
         this.sendLocal(400, ERR_400, true);
       } else {
         this.abortBoth();
@@ -696,7 +565,7 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
     }
     const sc = this.sc;
     if (n > 0 && sc !== null) {
-      this.countIn(n);
+      countIn(this, n);
       if (!this.writeServer(sc, n === buf.length ? buf : buf.subarray(0, n))) this.client.pause();
     }
     if (this.reqBody.done) {
@@ -705,14 +574,6 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
       this.client.setTimeout(0);
       if (n < buf.length) this.keep(buf.subarray(n));
     }
-  }
-
-  private countIn(n: number): void {
-    this.bytesIn += n;
-    this.fe.counters.bytesIn += n;
-    const brt = this.brt;
-    if (brt !== null) brt.be.counters.bytesIn += n;
-    if (this.srv !== null) this.srv.counters.bytesIn += n;
   }
 
   private writeServer(sc: ServerConn, b: Buffer): boolean {
@@ -785,7 +646,7 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
     if (r === null && bh.brt.px !== this.fe.px && !this.fe.rules.empty) r = this.fe.rules.response(txn);
     if (r !== null) {
       this.dropServer();
-      this.releaseSlot();
+      releaseSlot(this);
       this.setTerm(r.term?.[0] ?? 'P', r.term?.[1] ?? 'H');
       this.sendLocal(r.status, r.bytes, r.close);
       return;
@@ -832,7 +693,7 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
     const n = sc.body.feed(rest, 0, rest.length);
     if (n < 0) {
       this.writeClientData(encodeHead(start, res, edited, extra));
-      this.countResp(sc.srv);
+      countResp(this, sc.srv);
       this.setTerm('S', 'D');
       this.abortBoth();
       return;
@@ -845,7 +706,7 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
     const n = sc.body.feed(buf, 0, buf.length);
     if (n < 0) {
       // a broken chunked body from the server: the client's response is cut (SD)
-      this.countResp(sc.srv);
+      countResp(this, sc.srv);
       this.setTerm('S', 'D');
       this.abortBoth();
       return;
@@ -855,12 +716,7 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
   }
 
   private writeClientData(b: Buffer): void {
-    const n = b.length;
-    this.bytesOut += n;
-    this.fe.counters.bytesOut += n;
-    const brt = this.brt;
-    if (brt !== null) brt.be.counters.bytesOut += n;
-    if (this.srv !== null) this.srv.counters.bytesOut += n;
+    countOut(this, b.length);
     if (this.client.destroyed) return;
     if (!this.client.write(b)) {
       this.clientBlocked = true;
@@ -878,7 +734,7 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
 
   /** The response is complete: log, give the server connection back or close it, next request. */
   private responseDone(sc: ServerConn, extra: Buffer | null): void {
-    this.countResp(sc.srv);
+    countResp(this, sc.srv);
     if (extra !== null && extra.length > 0) this.keepServer = false; // bytes beyond the response
     this.sc = null;
     if (this.keepServer && this.reqDone && !sc.sock.destroyed && IdlePools.hasRoom()) {
@@ -887,15 +743,8 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
     } else {
       sc.destroy();
     }
-    this.releaseSlot();
+    releaseSlot(this);
     this.txnDone();
-  }
-
-  private countResp(srv: Server | null): void {
-    const k = this.status >= 100 && this.status < 600 ? Math.floor(this.status / 100) - 1 : 5;
-    const brt = this.brt;
-    if (brt !== null) brt.be.counters.hrsp[k]! += 1;
-    if (srv !== null) srv.counters.hrsp[k]! += 1;
   }
 
   private badResponse(sc: ServerConn): void {
@@ -903,10 +752,10 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
     srv.counters.failedResp++;
     (this.brt as BackendRuntime).be.counters.failedResp++;
     this.status = 502;
-    this.countResp(srv);
+    countResp(this, srv);
     this.setTerm('P', 'H');
     this.dropServer();
-    this.releaseSlot();
+    releaseSlot(this);
     this.sendLocal(502, (this.bh as BackendHttp).errorPage(502), false);
   }
 
@@ -932,7 +781,7 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
   onServerError(sc: ServerConn, err: NodeJS.ErrnoException): void {
     if (sc !== this.sc) return;
     if (!sc.connected) {
-      this.connFailed(false);
+      connFailed(this, false);
       return;
     }
     void err;
@@ -947,14 +796,14 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
     if (sc !== this.sc) return;
     if (this.phase === TUNNEL) {
       this.sc = null;
-      this.releaseSlot();
+      releaseSlot(this);
       this.phase = CLOSING;
       if (!this.client.destroyed) this.client.end();
-      this.logTxn();
+      logTxn(this);
       return;
     }
     if (!sc.connected) {
-      this.connFailed(false);
+      connFailed(this, false);
       return;
     }
     if (sc.headDone) this.srvAbort();
@@ -964,7 +813,7 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
   onServerTimeout(sc: ServerConn): void {
     if (sc !== this.sc) return;
     if (!sc.connected) {
-      this.connFailed(true);
+      connFailed(this, true);
       return;
     }
     if (this.phase === TUNNEL) {
@@ -975,10 +824,10 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
     if (!sc.headDone) {
       // timeout server before the response head: 504
       this.status = 504;
-      this.countResp(sc.srv);
+      countResp(this, sc.srv);
       this.setTerm('s', 'H');
       this.dropServer();
-      this.releaseSlot();
+      releaseSlot(this);
       this.sendLocal(504, (this.bh as BackendHttp).errorPage(504), false);
       return;
     }
@@ -993,7 +842,7 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
       this.sc = null;
       sc.destroy();
       this.first = true; // take a fresh connection
-      this.connect();
+      connect(this);
       this.first = false;
       return;
     }
@@ -1002,10 +851,10 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
     srv.counters.failedResp++;
     (this.brt as BackendRuntime).be.counters.failedResp++;
     this.status = 502;
-    this.countResp(srv);
+    countResp(this, srv);
     this.setTerm('S', 'H');
     this.dropServer();
-    this.releaseSlot();
+    releaseSlot(this);
     this.sendLocal(502, (this.bh as BackendHttp).errorPage(502), false);
   }
 
@@ -1032,85 +881,18 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
     this.clearTimer();
     if (this.pendList !== null) (this.brt as BackendRuntime).queues.remove(this, this.queuedOn);
     this.dropServer();
-    this.releaseSlot();
+    releaseSlot(this);
     const wasActive = this.phase !== HEAD && this.phase !== CLOSING;
     this.phase = DONE;
-    if (wasActive) this.logTxn();
+    if (wasActive) logTxn(this);
     if (!this.client.destroyed) this.client.destroy();
     if (this.clientClosed) this.finish();
   }
 
-  private dropServer(): void {
+  dropServer(): void {
     const sc = this.sc;
     this.sc = null;
     if (sc !== null) sc.destroy();
-  }
-
-  // ------------------------------------------------------------------ connect failures
-
-  /**
-   * A connection attempt failed (refused, unreachable, or `timeout connect`). Retries and
-   * redispatch as in TCP mode (frontends/tcp/session.ts); after the last one, 503.
-   */
-  connFailed(timeout: boolean): void {
-    const brt = this.brt as BackendRuntime;
-    const be = brt.be;
-    const srv = this.srv as Server;
-    this.dropServer();
-    if (this.retries >= brt.retries) {
-      srv.counters.failedConns++;
-      be.counters.failedConns++;
-      this.fe.counters.failedConns++;
-      this.releaseSlot();
-      this.serverFail(503, timeout ? 's' : 'S', 'C');
-      return;
-    }
-    this.retries++;
-    const iv = brt.redispatch;
-    const redisp = iv !== null && (srv.state !== SrvState.RUNNING
-      || (iv > 0 ? this.retries % iv === 0 : brt.retries + 1 + iv > 0 && this.retries % (brt.retries + 1 + iv) === 0)
-      || (!this.direct && be.lb.srvAct > 1 && brt.rrKind));
-    if (redisp) {
-      this.releaseSlot();
-      this.direct = false;
-    } else {
-      srv.counters.retries++;
-      be.counters.retries++;
-    }
-    const wait = !timeout && (!redisp || !brt.rrKind || be.lb.srvAct <= 1);
-    this.phase = WAIT;
-    if (wait) {
-      const c = brt.timeouts.connect;
-      this.timer = setTimeout(onTurnaround, c > 0 && c < 1000 ? c : 1000, this, redisp);
-    } else {
-      this.retry(redisp);
-    }
-  }
-
-  retry(redisp: boolean): void {
-    this.timer = null;
-    if (this.phase !== WAIT) return;
-    if (redisp) this.assign(this.srv);
-    else this.connect();
-  }
-
-  /** No server could take the request: an error page (503) from the backend. */
-  private serverFail(status: number, cause: string, phase: string): void {
-    this.setTerm(cause, phase);
-    this.status = status;
-    const brt = this.brt;
-    if (brt !== null) brt.be.counters.hrsp[4]! += 1;
-    this.sendLocal(status, this.bh !== null ? this.bh.errorPage(status) : this.fe.errorPage(status), false);
-  }
-
-  releaseSlot(): void {
-    const s = this.slot;
-    if (s === null) return;
-    this.slot = null;
-    const brt = this.brt as BackendRuntime;
-    brt.detach(s, this);
-    brt.be.releaseConn(s);
-    brt.queues.process(s);
   }
 
   // ------------------------------------------------------------------ tunnel
@@ -1125,7 +907,7 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
     const p = this.pending;
     this.takePending();
     if (p !== null) {
-      this.countIn(p.length);
+      countIn(this, p.length);
       sc.write(p);
     }
     if (this.clientEnded) sc.sock.end();
@@ -1135,10 +917,8 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
   // ------------------------------------------------------------------ end of a transaction
 
   private txnDone(): void {
-    this.logTxn();
-    const c = this.fe.counters;
-    const k = this.status >= 100 && this.status < 600 ? Math.floor(this.status / 100) - 1 : 5;
-    c.hrsp[k]! += 1;
+    logTxn(this);
+    this.fe.counters.hrsp[hrspSlot(this.status)]! += 1;
     if (this.closeClient || this.fe.stopping) {
       this.phase = CLOSING;
       this.clearTimer();
@@ -1227,48 +1007,12 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
     this.termPhase = phase;
   }
 
-  private clearTimer(): void {
+  clearTimer(): void {
     this.headDeadline = -1; // the head timer stays armed for the next wait
     if (this.timer !== null) {
       clearTimeout(this.timer);
       this.timer = null;
     }
-  }
-
-  private logged = false;
-
-  private logTxn(): void {
-    if (this.logged) return;
-    this.logged = true;
-    const logger = this.fe.logger;
-    if (!logger.enabled) return;
-    const now = Date.now();
-    const brt = this.brt;
-    const srv = this.srv;
-    const start = this.reqStartMs < 0 ? this.idleFromMs : this.reqStartMs;
-    const rec: HttpRecord = {
-      clientIp: this.cip, clientPort: this.cport, frontendIp: this.fip, frontendPort: this.fport,
-      acceptDate: start, frontend: this.fe.name,
-      backend: brt === null ? this.fe.name : brt.name,
-      server: srv === null ? '<NOSRV>' : srv.name,
-      th: 0, ti: start - this.idleFromMs,
-      tr: this.headMs < 0 ? -1 : this.headMs - start,
-      tw: this.assignedMs < 0 ? -1 : this.assignedMs - this.headMs,
-      tc: this.connectedMs < 0 ? -1 : this.connectedMs - this.assignedMs,
-      trResp: this.respMs < 0 || this.connectedMs < 0 ? -1 : this.respMs - this.connectedMs,
-      ta: now - start,
-      tt: now - this.idleFromMs,
-      status: this.status,
-      bytesRead: this.bytesOut, bytesUploaded: this.bytesIn + (this.headMs < 0 ? this.reader.length : this.req.end - this.req.start),
-      termState: this.termCause + this.termPhase,
-      cookieState: this.txn.cookieState,
-      // this transaction is still counted in beconn; HAProxy logs once it has left the backend
-      actconn: this.fe.global.cur, feconn: this.fe.counters.cur, beconn: brt === null ? 0 : brt.beconn - 1,
-      srvconn: srv === null ? 0 : srv.served, retries: this.retries, redispatched: this.redispatched,
-      srvQueue: this.srvQueue, backendQueue: this.beQueue,
-      requestLine: this.requestLine === '' ? '<BADREQ>' : this.requestLine,
-    };
-    logger.http(rec);
   }
 
   /** The client connection is closed: release everything, free the frontend slot. */
@@ -1283,7 +1027,7 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
     const brt = this.brt;
     if (brt !== null && this.pendList !== null) brt.queues.remove(this, this.queuedOn);
     this.dropServer();
-    this.releaseSlot();
+    releaseSlot(this);
     if (brt !== null) brt.beconn--;
     this.phase = DONE;
     this.fe.sessionEnded(this);
@@ -1296,14 +1040,6 @@ function threeDigits(status: number): boolean {
 
 function onHeadTimer(s: HttpSession): void {
   s.headTimerFired();
-}
-
-function onQueueTimeout(s: HttpSession): void {
-  s.queueTimeout();
-}
-
-function onTurnaround(s: HttpSession, redisp: boolean): void {
-  s.retry(redisp);
 }
 
 const kSession = Symbol('halyard.httpSession');

@@ -13,7 +13,7 @@
 import { connect as netConnect, type Socket } from 'node:net';
 import { addrBytes } from '../../backends/balance/addr.js';
 import type { PickContext, ByteSlice } from '../../backends/balance/types.js';
-import { SrvState, type Server } from '../../backends/server.js';
+import type { Server } from '../../backends/server.js';
 import type { SessionRecord } from '../../lib/log/record.js';
 import type { BackendRuntime, ServerSession } from '../../lib/runtime/backend-runtime.js';
 import { plainIp, type L4Facts } from '../../lib/runtime/l4cond.js';
@@ -157,7 +157,7 @@ export class TcpSession implements PendNode, ServerSession {
       }
     }
     this.srv = s;
-    if (s.maxconn > 0 && (s.queueLength > 0 || s.served >= s.dynamicMaxconn())) {
+    if (!s.hasRoom()) {
       if (s.maxqueue > 0 && s.queueLength >= s.maxqueue) {
         s.counters.failedConns++;
         be.counters.failedConns++;
@@ -270,24 +270,17 @@ export class TcpSession implements PendNode, ServerSession {
       return;
     }
     this.retries++;
-    const iv = brt.redispatch;
-    const redisp = iv !== null && (srv.state !== SrvState.RUNNING
-      || (iv > 0 ? this.retries % iv === 0 : brt.retries + 1 + iv > 0 && this.retries % (brt.retries + 1 + iv) === 0)
-      || (be.lb.srvAct > 1 && brt.rrKind));
+    const redisp = brt.redispatchOnRetry(srv, this.retries, false);
     if (redisp) {
       this.releaseSlot();
     } else {
       srv.counters.retries++;
       be.counters.retries++;
     }
-    const wait = !timeout && (!redisp || !brt.rrKind || be.lb.srvAct <= 1);
     this.phase = P_TURNAROUND;
-    if (wait) {
-      const c = brt.timeouts.connect;
-      this.timer = setTimeout(onTurnaround, c > 0 && c < 1000 ? c : 1000, this, redisp);
-    } else {
-      this.retry(redisp);
-    }
+    const delay = brt.retryDelay(timeout, redisp);
+    if (delay > 0) this.timer = setTimeout(onTurnaround, delay, this, redisp);
+    else this.retry(redisp);
   }
 
   retry(redisp: boolean): void {
@@ -302,10 +295,7 @@ export class TcpSession implements PendNode, ServerSession {
     const s = this.slot;
     if (s === null) return;
     this.slot = null;
-    const brt = this.brt as BackendRuntime;
-    brt.detach(s, this);
-    brt.be.releaseConn(s);
-    brt.queues.process(s);
+    (this.brt as BackendRuntime).freeSlot(s, this);
   }
 
   setTerm(cause: string, phase: string): void {

@@ -6,7 +6,7 @@
 import { Backend } from '../../backends/backend.js';
 import { balanceSpec, hashType, type BalanceAlgo, type HashType } from '../../backends/balance/index.js';
 import type { HashFunction } from '../../backends/balance/types.js';
-import type { Server, ServerConfig as SrvRtConfig } from '../../backends/server.js';
+import { SrvState, type Server, type ServerConfig as SrvRtConfig } from '../../backends/server.js';
 import { HalyardError } from '../errors.js';
 import type { ProxyConfig, ServerConfig } from '../config/model.js';
 import { BackendQueues } from './queue.js';
@@ -116,6 +116,38 @@ export class BackendRuntime {
 
   detach(srv: Server, s: ServerSession): void {
     this.live?.get(srv)?.delete(s);
+  }
+
+  /** `s` gives back its connection slot on `srv`: the oldest waiter for `srv` may take it. */
+  freeSlot(srv: Server, s: ServerSession): void {
+    this.detach(srv, s);
+    this.be.releaseConn(srv);
+    this.queues.process(srv);
+  }
+
+  /**
+   * Whether retry number `retry` after a failed connect to `srv` goes through balancing again
+   * (HAProxy's stream_choose_redispatch): only with `option redispatch`; then when `srv` is no
+   * longer running, on every `interval`-th retry (a negative interval counts from the last
+   * one), or at once when any server is as good as another and others are up, unless the
+   * request must stay on `srv` (`direct`: its persistence cookie named it).
+   */
+  redispatchOnRetry(srv: Server, retry: number, direct: boolean): boolean {
+    const iv = this.redispatch;
+    return iv !== null && (srv.state !== SrvState.RUNNING
+      || (iv > 0 ? retry % iv === 0 : this.retries + 1 + iv > 0 && retry % (this.retries + 1 + iv) === 0)
+      || (!direct && this.be.lb.srvAct > 1 && this.rrKind));
+  }
+
+  /**
+   * How long a retry waits after a failed connect (the turnaround), 0 for at once: after a
+   * refusal min(timeout connect, 1s), unless it goes to another server at once; after
+   * `timeout connect` no wait.
+   */
+  retryDelay(timeout: boolean, redisp: boolean): number {
+    if (timeout || (redisp && this.rrKind && this.be.lb.srvAct > 1)) return 0;
+    const c = this.timeouts.connect;
+    return c > 0 && c < 1000 ? c : 1000;
   }
 
   /**

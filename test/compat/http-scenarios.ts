@@ -360,6 +360,43 @@ export const SCENARIOS: readonly Scenario[] = [
     expect: (o: { raw: string }[]) => (statusOf(o[0]?.raw ?? '') === 504 ? [] : ['no 504']),
   },
   {
+    name: 'server maxconn: requests wait in the queue; 503 at timeout queue',
+    config: [
+      'frontend fe', '    bind 127.0.0.1:@fe', '    default_backend be',
+      'frontend fe2', '    bind 127.0.0.1:@fe2', '    default_backend be2',
+      'backend be', '    timeout queue 300ms', '    timeout server 1500ms', '    server s 127.0.0.1:@silent maxconn 1',
+      'backend be2', '    server a 127.0.0.1:@a maxconn 1',
+    ],
+    run: async (c) => {
+      // fe: the first request holds the server's one slot (the server never answers: 504 at
+      // timeout server); a second one, sent once the first has reached the server, waits in
+      // the queue and gets haproxy's 503 at timeout queue
+      // (the silent backend records no heads: its accepted connections say the request is there)
+      const silent = c.backends.silent;
+      const before = silent.accepted;
+      const first = rawEach(c.port('fe'), [get('/holds-the-slot')]);
+      const deadline = Date.now() + 5000;
+      while (silent.accepted === before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      const second = await rawEach(c.port('fe'), [get('/queued')]);
+      const held = await first;
+      // fe2: six clients at once on a maxconn 1 server: each waits its turn, all are served
+      const seen = c.backends.a.heads.length;
+      const all = await Promise.all([1, 2, 3, 4, 5, 6].map((i) => rawEach(c.port('fe2'), [get(`/turn${i}`)])));
+      return {
+        first: held.map((x) => x.raw.split('\r\n')[0]), queued: second.map((x) => x.raw),
+        served: all.map((x) => `${statusOf(x[0]?.raw ?? '')} ${/\r\nx-server: *([^\r]*)/i.exec(x[0]?.raw ?? '')?.[1] ?? '-'}`),
+        serverSaw: c.backends.a.heads.length - seen,
+      };
+    },
+    expect: (o: { first: string[]; queued: { raw: string }[] | string[]; served: string[] }) => {
+      const problems: string[] = [];
+      if (!/ 504 /.test(o.first[0] ?? '')) problems.push('the slot holder did not get 504');
+      if (statusOf(String(o.queued[0] ?? '')) !== 503) problems.push('the queued request did not get 503');
+      if (!o.served.every((x) => x === '200 a')) problems.push('not every queued request on fe2 was served');
+      return problems;
+    },
+  },
+  {
     name: 'POST bodies: 0 B, 100 KB (content-length), 100 KB (chunked), Expect: 100-continue',
     config: ['frontend fe', '    bind 127.0.0.1:@fe', '    default_backend be', 'backend be', '    server a 127.0.0.1:@a'],
     run: async (c) => {

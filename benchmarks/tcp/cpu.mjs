@@ -5,23 +5,15 @@
 // path as its argument instead (e.g. a plain pipe proxy).
 import { spawn } from 'node:child_process';
 import { writeFileSync, mkdtempSync, readFileSync } from 'node:fs';
-import { createConnection, createServer } from 'node:net';
+import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { freePort, waitPort } from './ports.mjs';
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const mode = process.argv[2];
 const flags = process.argv.slice(3);
 const firstLine = (proc) => new Promise((resolve) => { let buf = ''; proc.stdout.on('data', (d) => { buf += d; const i = buf.indexOf('\n'); if (i >= 0) resolve(buf.slice(0, i)); }); });
-async function waitPort(port) {
-  for (let i = 0; i < 400; i++) {
-    const ok = await new Promise((r) => { const c = createConnection({ port, host: '127.0.0.1' }); c.on('connect', () => { c.destroy(); r(true); }); c.on('error', () => r(false)); });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`port ${port} never opened`);
-}
-const freePort = () => new Promise((r) => { const s = createServer(); s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => r(p)); }); });
 const up = spawn(process.execPath, [join(root, 'benchmarks/tcp/upstream.mjs')], { stdio: ['ignore', 'pipe', 'inherit'] });
 const ports = JSON.parse(await firstLine(up));
 const fePort = await freePort();

@@ -4,10 +4,11 @@
 // else a built-in keep-alive client loop (one request in flight per connection).
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, existsSync } from 'node:fs';
-import { createConnection, createServer } from 'node:net';
+import { createConnection } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort, waitPort } from './ports.mjs';
 
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 50);
 const DURATION = Number(process.env.DURATION ?? 5);
@@ -19,20 +20,11 @@ if (!existsSync(join(root, 'dist/lib/cli/halyard.js'))) {
   process.exit(1);
 }
 
-const freePort = () => new Promise((r) => { const s = createServer(); s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => r(p)); }); });
 const firstLine = (proc) => new Promise((resolve, reject) => {
   let buf = '';
   proc.stdout.on('data', (d) => { buf += d; const i = buf.indexOf('\n'); if (i >= 0) resolve(buf.slice(0, i)); });
   proc.on('exit', (c) => reject(new Error(`exited with ${c}`)));
 });
-async function waitPort(port) {
-  for (let i = 0; i < 400; i++) {
-    const ok = await new Promise((r) => { const c = createConnection({ port, host: '127.0.0.1' }); c.on('connect', () => { c.destroy(); r(true); }); c.on('error', () => r(false)); });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`port ${port} never opened`);
-}
 
 const REQ = Buffer.from('GET / HTTP/1.1\r\nHost: bench\r\n\r\n');
 const RESP_LEN = 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok'.length;

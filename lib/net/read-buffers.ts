@@ -73,16 +73,14 @@ export function copyOf(src: Uint8Array, n: number): Buffer {
  * next message) is left to the garbage collector.
  */
 export class Copies {
+  /** copies that pending writes on `heldFor` still read from */
   private readonly held: Buffer[] = [];
+  private heldFor: Socket | null = null;
   private last: Buffer | null = null;
 
   /** A copy of src[0, n) (n <= BIG) for bytes about to be written to `dest`. */
   copy(src: Uint8Array, n: number, dest: Socket): Buffer {
-    const held = this.held;
-    if (held.length > 0 && dest.writableLength === 0) {
-      for (const b of held) release(b);
-      held.length = 0;
-    }
+    if (this.held.length > 0) this.sweep(dest);
     const b = takeBig();
     b.set(n === src.length ? src : src.subarray(0, n));
     this.last = b;
@@ -94,7 +92,34 @@ export class Copies {
     const b = this.last;
     this.last = null;
     if (b === null || kept || dest.destroyed) return;
-    if (dest.writableLength > 0) this.held.push(b);
-    else release(b);
+    if (dest.writableLength === 0) {
+      release(b);
+      return;
+    }
+    // held copies are for one destination: the ones written elsewhere are left to the GC
+    if (this.heldFor !== dest) this.drop();
+    this.heldFor = dest;
+    this.held.push(b);
+  }
+
+  /**
+   * Held copies come back once the socket they were written to has flushed. The destination
+   * can change (a session's next request may go to another server connection): copies still
+   * pending on the old one are not ours to reuse, and go to the GC.
+   */
+  private sweep(dest: Socket): void {
+    const owner = this.heldFor as Socket;
+    if (owner.writableLength === 0 && !owner.destroyed) {
+      for (const b of this.held) release(b);
+      this.held.length = 0;
+      this.heldFor = null;
+    } else if (owner !== dest) {
+      this.drop();
+    }
+  }
+
+  private drop(): void {
+    this.held.length = 0;
+    this.heldFor = null;
   }
 }

@@ -48,6 +48,36 @@ t.test('Copies: a copy written to a socket that is not reading is not reused unt
   t.equal(got.digest('hex'), sent.digest('hex'), `${i} copies, 40 of them behind a pending write: the reader got exactly what was copied`);
 });
 
+t.test('Copies: copies pending on one socket stay out of the pool when the next ones go to another', async (t) => {
+  // an upload's next request may go to another server connection while the previous one still
+  // sends the last body bytes: those copies must not be reused for the new request
+  const x = await pair();
+  const y = await pair();
+  t.teardown(() => { x.close(); y.close(); });
+  y.reader.resume();
+  const copies = new Copies();
+  const a = Buffer.alloc(BIG, 0x41);
+  let sent = 0;
+  while (x.writer.writableLength === 0) {
+    x.writer.write(copies.copy(a, BIG, x.writer));
+    copies.settle(x.writer, false);
+    sent += BIG;
+  }
+  const b = Buffer.alloc(BIG, 0x42);
+  for (let k = 0; k < 4; k++) {
+    y.writer.write(copies.copy(b, BIG, y.writer));
+    copies.settle(y.writer, false);
+  }
+  x.writer.end();
+  let got = 0;
+  let notA = 0;
+  x.reader.on('data', (d: Buffer) => { got += d.length; for (const v of d) if (v !== 0x41) notA++; });
+  x.reader.resume();
+  await new Promise<void>((r) => x.reader.once('end', () => r()));
+  t.equal(got, sent, 'the first socket delivered everything written to it');
+  t.equal(notA, 0, 'and none of it was overwritten by the copies made for the second socket');
+});
+
 t.test('Copies: a copy the consumer keeps is never reused', async (t) => {
   const { writer, close } = await pair();
   t.teardown(close);

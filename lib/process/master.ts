@@ -160,9 +160,13 @@ export async function serve(opts: ServeOptions, io: CliIo, makeRuntime: RuntimeF
     });
   };
   // SIGTTOU releases the listening sockets so a new process can bind them; SIGTTIN takes them back.
+  // Without its listeners an idle process has nothing left in Node's event loop and would exit
+  // (code 13, or killed by the SIGUSR1 that -sf sends next): a timer keeps it up while paused.
+  let pausedKeepAlive: NodeJS.Timeout | undefined;
   const pause = (): void => {
     if (paused || stopping) return;
     paused = true;
+    pausedKeepAlive = setInterval(() => undefined, 0x7fffffff);
     void closeListeners(listeners);
     for (const f of runtime.frontends) f.pause();
     warn(io, 'Pausing listeners (SIGTTOU).');
@@ -170,6 +174,7 @@ export async function serve(opts: ServeOptions, io: CliIo, makeRuntime: RuntimeF
   const resume = (): void => {
     if (!paused || stopping) return;
     paused = false;
+    clearInterval(pausedKeepAlive);
     for (const f of runtime.frontends) f.resume();
     void openListeners(listenTargets(cfg), onConn).then(
       (ls) => { listeners = ls; warn(io, 'Resuming listeners (SIGTTIN).'); },
@@ -187,6 +192,7 @@ export async function serve(opts: ServeOptions, io: CliIo, makeRuntime: RuntimeF
   // Once done, the process is about to exit: a late signal must not kill it on the way (with no
   // listener, SIGUSR1/SIGTTOU fall back to their default actions), so they are ignored.
   void done.then(() => {
+    clearInterval(pausedKeepAlive);
     for (const [sig, h] of handlers) process.off(sig, h);
     for (const sig of LATE_IGNORED) if (process.listenerCount(sig) === 0) process.once(sig, ignoreLate);
   });

@@ -69,16 +69,9 @@ export function assign(s: HttpSession, prev: Server | null): void {
       enqueue(s, null);
       return;
     }
-    if (prev !== null) {
-      if (srv !== prev) {
-        s.bh?.persistence?.redispatched(s.txn);
-        s.redispatched = true;
-        prev.counters.redispatches++;
-        be.counters.redispatches++;
-      } else {
-        prev.counters.retries++;
-        be.counters.retries++;
-      }
+    if (prev !== null && brt.countRepick(prev, srv)) {
+      s.bh?.persistence?.redispatched(s.txn);
+      s.redispatched = true;
     }
   }
   s.srv = srv;

@@ -146,16 +146,7 @@ export class TcpSession implements PendNode, ServerSession {
       this.enqueue(null);
       return;
     }
-    if (prev !== null) {
-      if (s !== prev) {
-        this.redispatched = true;
-        prev.counters.redispatches++;
-        be.counters.redispatches++;
-      } else {
-        prev.counters.retries++;
-        be.counters.retries++;
-      }
-    }
+    if (prev !== null && brt.countRepick(prev, s)) this.redispatched = true;
     this.srv = s;
     if (!s.hasRoom()) {
       if (s.maxqueue > 0 && s.queueLength >= s.maxqueue) {

@@ -126,6 +126,22 @@ export class BackendRuntime {
   }
 
   /**
+   * Counts a pick made again after a failed attempt on `prev`: a redispatch when balancing chose
+   * another server, else a retry of the same one. True for a redispatch.
+   */
+  countRepick(prev: Server, srv: Server): boolean {
+    const be = this.be;
+    if (srv !== prev) {
+      prev.counters.redispatches++;
+      be.counters.redispatches++;
+      return true;
+    }
+    prev.counters.retries++;
+    be.counters.retries++;
+    return false;
+  }
+
+  /**
    * Whether retry number `retry` after a failed connect to `srv` goes through balancing again
    * (HAProxy's stream_choose_redispatch): only with `option redispatch`; then when `srv` is no
    * longer running, on every `interval`-th retry (a negative interval counts from the last

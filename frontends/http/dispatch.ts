@@ -183,8 +183,7 @@ export function connFailed(s: HttpSession, timeout: boolean): void {
     releaseSlot(s);
     s.direct = false;
   } else {
-    srv.counters.retries++;
-    be.counters.retries++;
+    brt.countRetry(srv);
   }
   s.phase = WAIT;
   const delay = brt.retryDelay(timeout, redisp);

@@ -98,14 +98,27 @@ function forward(from: TSocket, to: Socket, buf: Buffer, n: number, s: TcpSessio
   return nextBuffer(buf, n, retained);
 }
 
-function onClientRead(this: TSocket, n: number, buf: Buffer): void {
-  const s = this[kSession];
-  const sock = s.server;
-  if (sock === null || sock.destroyed) return; // nowhere to go (failed session): dropped
+/** `n` bytes from the client reached the server's socket: session, frontend, backend, server. */
+function countIn(s: TcpSession, n: number): void {
   s.bytesIn += n;
   s.fe.counters.bytesIn += n;
   (s.brt as BackendRuntime).be.counters.bytesIn += n;
   (s.srv as Server).counters.bytesIn += n;
+}
+
+/** `n` bytes from the server went to the client's socket. */
+function countOut(s: TcpSession, n: number): void {
+  s.bytesOut += n;
+  s.fe.counters.bytesOut += n;
+  (s.brt as BackendRuntime).be.counters.bytesOut += n;
+  (s.srv as Server).counters.bytesOut += n;
+}
+
+function onClientRead(this: TSocket, n: number, buf: Buffer): void {
+  const s = this[kSession];
+  const sock = s.server;
+  if (sock === null || sock.destroyed) return; // nowhere to go (failed session): dropped
+  countIn(s, n);
   s.cbuf = forward(this, sock, buf, n, s, true);
 }
 
@@ -113,10 +126,7 @@ function onServerRead(this: TSocket, n: number, buf: Buffer): void {
   const s = this[kSession];
   const c = s.client;
   if (this !== s.server || c.destroyed) return;
-  s.bytesOut += n;
-  s.fe.counters.bytesOut += n;
-  (s.brt as BackendRuntime).be.counters.bytesOut += n;
-  (s.srv as Server).counters.bytesOut += n;
+  countOut(s, n);
   s.sbuf = forward(this, c, buf, n, s, false);
 }
 
@@ -126,10 +136,7 @@ function onClientData(this: TSocket, chunk: Buffer): void {
   const sock = s.server;
   if (sock === null || sock.destroyed) return;
   const n = chunk.length;
-  s.bytesIn += n;
-  s.fe.counters.bytesIn += n;
-  (s.brt as BackendRuntime).be.counters.bytesIn += n;
-  (s.srv as Server).counters.bytesIn += n;
+  countIn(s, n);
   if (!sock.write(chunk)) this.pause();
 }
 

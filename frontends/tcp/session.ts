@@ -265,8 +265,7 @@ export class TcpSession implements PendNode, ServerSession {
     if (redisp) {
       this.releaseSlot();
     } else {
-      srv.counters.retries++;
-      be.counters.retries++;
+      brt.countRetry(srv);
     }
     this.phase = P_TURNAROUND;
     const delay = brt.retryDelay(timeout, redisp);

@@ -130,15 +130,19 @@ export class BackendRuntime {
    * another server, else a retry of the same one. True for a redispatch.
    */
   countRepick(prev: Server, srv: Server): boolean {
-    const be = this.be;
     if (srv !== prev) {
       prev.counters.redispatches++;
-      be.counters.redispatches++;
+      this.be.counters.redispatches++;
       return true;
     }
-    prev.counters.retries++;
-    be.counters.retries++;
+    this.countRetry(prev);
     return false;
+  }
+
+  /** Another attempt on `srv` after a failed one (stats wretr). */
+  countRetry(srv: Server): void {
+    srv.counters.retries++;
+    this.be.counters.retries++;
   }
 
   /**

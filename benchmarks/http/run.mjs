@@ -16,10 +16,11 @@
 // and "µs/req" (CPU per request) is the steadiest figure when other work shares the machine.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createConnection, createServer } from 'node:net';
+import { createConnection } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { firstLine, freePort, waitPort } from '../lib/proc.mjs';
 
 const env = process.env;
 const CONNECTIONS = Number(env.CONNECTIONS ?? 50);
@@ -47,21 +48,6 @@ const CPU_PROXY = String(Math.min(1, cpus().length - 1));
 /** argv prefixed with taskset when pinning */
 const pinned = (cpu, cmd, args) => (PIN ? ['taskset', ['-c', cpu, cmd, ...args]] : [cmd, args]);
 
-const freePort = () => new Promise((r) => { const s = createServer(); s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => r(p)); }); });
-const firstLine = (proc) => new Promise((resolve, reject) => {
-  let buf = '';
-  proc.stdout.on('data', (d) => { buf += d; const i = buf.indexOf('\n'); if (i >= 0) resolve(buf.slice(0, i)); });
-  proc.on('exit', (c) => reject(new Error(`exited with ${c}`)));
-});
-async function waitPort(port, proc) {
-  for (let i = 0; i < 400; i++) {
-    if (proc.exitCode !== null) throw new Error(`exited with ${proc.exitCode}`);
-    const ok = await new Promise((r) => { const c = createConnection({ port, host: '127.0.0.1' }); c.on('connect', () => { c.destroy(); r(true); }); c.on('error', () => r(false)); });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`port ${port} never opened`);
-}
 
 /** One request on a fresh connection: the status line and body, to check the path works. */
 function probe(port) {

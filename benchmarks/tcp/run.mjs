@@ -8,7 +8,7 @@ import { createConnection } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort, waitPort } from './ports.mjs';
+import { firstLine, freePort, waitPort } from '../lib/proc.mjs';
 
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 50);
 const DURATION = Number(process.env.DURATION ?? 5);
@@ -19,12 +19,6 @@ if (!existsSync(join(root, 'dist/lib/cli/halyard.js'))) {
   console.error('run `npm run build` first');
   process.exit(1);
 }
-
-const firstLine = (proc) => new Promise((resolve, reject) => {
-  let buf = '';
-  proc.stdout.on('data', (d) => { buf += d; const i = buf.indexOf('\n'); if (i >= 0) resolve(buf.slice(0, i)); });
-  proc.on('exit', (c) => reject(new Error(`exited with ${c}`)));
-});
 
 const REQ = Buffer.from('GET / HTTP/1.1\r\nHost: bench\r\n\r\n');
 const RESP_LEN = 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok'.length;

@@ -21,7 +21,8 @@
  * redispatch after a failed connect), accounting.ts keeps the counters and writes the log line.
  */
 import type { Socket } from 'node:net';
-import { adoptWithOnread } from '../../lib/net/adopt.js';
+import { ConnAddrs } from '../../lib/net/addrs.js';
+import { useOnread } from '../../lib/net/onread.js';
 import { COPY_MIN, Copies, copyOf } from '../../lib/net/read-buffers.js';
 import type { Server } from '../../backends/server.js';
 import {
@@ -30,7 +31,6 @@ import {
 } from '../../lib/http1/index.js';
 import { HttpTxn } from '../../lib/http/txn.js';
 import type { BackendRuntime, ServerSession } from '../../lib/runtime/backend-runtime.js';
-import { plainIp } from '../../lib/runtime/l4cond.js';
 import type { PendList, PendNode } from '../../lib/runtime/queue.js';
 import { countIn, countOut, countResp, hrspSlot, logTxn } from './accounting.js';
 import { assign, connFailed, connect, dequeued, releaseSlot, requeued } from './dispatch.js';
@@ -137,23 +137,17 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
   /** pooled copies of large reads: request bodies (and tunnels) to the server, responses to the client */
   private upCopies: Copies | null = null;
   private downCopies: Copies | null = null;
-  /** the connection's addresses, read once: the log line, X-Forwarded-For, `port +N` servers */
-  cip = '';
-  cport = 0;
-  fip = '';
-  fport = 0;
+  /** the connection's addresses, read when first needed (the log line reads them at the start) */
+  readonly addrs: ConnAddrs;
 
   constructor(readonly fe: HttpFrontend, accepted: Socket) {
-    const own = adoptWithOnread(accepted, CLIENT_ONREAD);
-    this.adopted = own !== null;
-    const client = own ?? accepted;
+    this.adopted = useOnread(accepted, CLIENT_ONREAD);
+    const client = accepted;
     this.client = client;
     (client as Socket & Tagged)[kSession] = this;
-    this.cip = plainIp(client.remoteAddress);
-    this.cport = client.remotePort ?? 0;
-    this.fip = plainIp(client.localAddress);
-    this.fport = client.localPort ?? 0;
-    this.txn = new HttpTxn(this.req, { srcIp: this.cip, srcPort: this.cport, dstIp: this.fip, dstPort: this.fport });
+    this.addrs = new ConnAddrs(client);
+    if (fe.logger.enabled) this.addrs.read();
+    this.txn = new HttpTxn(this.req, this.addrs);
     this.txn.frontend = fe.name;
   }
 
@@ -537,7 +531,7 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
     const txn = this.txn;
     const req = this.req;
     // haproxy's H1 mux writes its connection header after every other field
-    let extra = xffHeader(this.fe.forwardfor, bh.forwardfor, this.cip, txn) ?? '';
+    let extra = xffHeader(this.fe.forwardfor, bh.forwardfor, this.addrs.srcIp, txn) ?? '';
     const upgrade = req.wantsUpgrade();
     if (upgrade) extra += '';
     else if (!keepServer) extra += 'connection: close\r\n';

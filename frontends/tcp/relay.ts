@@ -5,7 +5,7 @@
  * Both sockets read with net's `onread` into buffers the session owns (lib/net/read-buffers.ts
  * says why); what was read is written to the other side as a view of that buffer, and a buffer
  * still referenced by a pending write is set aside until the destination has flushed. A client
- * socket that could not be adopted (adopt.ts) reads 'data' events instead.
+ * socket that could not be switched to onread (lib/net/onread.ts) reads 'data' events instead.
  *
  * Backpressure by hand: when write() on one side returns false the other side is paused, and
  * that side's 'drain' resumes it, so a session never buffers more than about one socket
@@ -130,7 +130,7 @@ function onServerRead(this: TSocket, n: number, buf: Buffer): void {
   s.sbuf = forward(this, c, buf, n, s, false);
 }
 
-/** Client reads on a socket that could not be adopted: Node's own buffers, nothing to keep. */
+/** Client reads on a socket that could not be switched to onread: Node's own buffers, nothing to keep. */
 function onClientData(this: TSocket, chunk: Buffer): void {
   const s = this[kSession];
   const sock = s.server;

@@ -16,11 +16,12 @@ import type { PickContext, ByteSlice } from '../../backends/balance/types.js';
 import type { Server } from '../../backends/server.js';
 import type { SessionRecord } from '../../lib/log/record.js';
 import type { BackendRuntime, ServerSession } from '../../lib/runtime/backend-runtime.js';
-import { plainIp, type L4Facts } from '../../lib/runtime/l4cond.js';
+import type { L4Facts } from '../../lib/runtime/l4cond.js';
 import type { PendNode, PendList } from '../../lib/runtime/queue.js';
 import type { TcpFrontend } from './frontend.js';
 import { proxyHeader } from './proxy-header.js';
-import { adoptWithOnread } from '../../lib/net/adopt.js';
+import { ConnAddrs } from '../../lib/net/addrs.js';
+import { useOnread } from '../../lib/net/onread.js';
 import { release, takeSmall } from '../../lib/net/read-buffers.js';
 import { attachClient, attachServer, clientOnread, kSession, serverOnread, startClientData, type Tagged } from './relay.js';
 
@@ -82,28 +83,18 @@ export class TcpSession implements PendNode, ServerSession {
   upHeld: Buffer | null = null;
   downHeld: Buffer | null = null;
 
-  /** the addresses for the log line, read at start: a destroyed socket no longer knows them */
-  private cip = '';
-  private cport = 0;
-  private fip = '';
-  private fport = 0;
+  /** the connection's addresses, read when first needed (the log line reads them at the start) */
+  private readonly addrs: ConnAddrs;
 
   constructor(readonly fe: TcpFrontend, accepted: Socket) {
-    // from here on the listener's socket object is an empty shell: only this.client is used
-    const own = adoptWithOnread(accepted, clientOnread(this));
-    this.adopted = own !== null;
-    this.client = (own ?? accepted) as Socket & Tagged;
+    this.adopted = useOnread(accepted, clientOnread(this));
+    this.client = accepted as Socket & Tagged;
     this.client[kSession] = this;
+    this.addrs = new ConnAddrs(accepted);
   }
 
   start(): void {
-    if (this.fe.logger.enabled) {
-      const c = this.client;
-      this.cip = plainIp(c.remoteAddress);
-      this.cport = c.remotePort ?? 0;
-      this.fip = plainIp(c.localAddress);
-      this.fport = c.localPort ?? 0;
-    }
+    if (this.fe.logger.enabled) this.addrs.read();
     attachClient(this.client);
     this.client.setNoDelay(true);
     const brt = this.fe.route(this);
@@ -120,8 +111,8 @@ export class TcpSession implements PendNode, ServerSession {
 
   /** Layer-4 facts for the switching rules (read only when a rule needs them). */
   facts(): L4Facts {
-    const c = this.client;
-    return { src: plainIp(c.remoteAddress), srcPort: c.remotePort ?? 0, dstPort: c.localPort ?? 0 };
+    const a = this.addrs;
+    return { src: a.srcIp, srcPort: a.srcPort, dstPort: a.dstPort };
   }
 
   /** Choose a server (HAProxy's assign_server_and_queue); `prev` is the server a redispatch leaves. */
@@ -230,8 +221,8 @@ export class TcpSession implements PendNode, ServerSession {
     this.establishedMs = Date.now();
     const t = brt.targets.get(this.srv as Server);
     if (t !== undefined && t.sendProxy !== null) {
-      const c = this.client;
-      sock.write(proxyHeader(t.sendProxy, { src: plainIp(c.remoteAddress), srcPort: c.remotePort ?? 0, dst: plainIp(c.localAddress), dstPort: c.localPort ?? 0 }));
+      const a = this.addrs;
+      sock.write(proxyHeader(t.sendProxy, { src: a.srcIp, srcPort: a.srcPort, dst: a.dstIp, dstPort: a.dstPort }));
     }
     const tunnel = brt.timeouts.tunnel;
     sock.setTimeout(tunnel > 0 ? tunnel : brt.timeouts.server);
@@ -356,8 +347,8 @@ export class TcpSession implements PendNode, ServerSession {
     // The server the session was given, even if it never answered (HAProxy logs be/dead SC).
     const srv = this.srv;
     return {
-      clientIp: this.cip, clientPort: this.cport,
-      frontendIp: this.fip, frontendPort: this.fport,
+      clientIp: this.addrs.srcIp, clientPort: this.addrs.srcPort,
+      frontendIp: this.addrs.dstIp, frontendPort: this.addrs.dstPort,
       acceptDate: this.acceptMs, frontend: this.fe.name,
       backend: brt === null ? this.fe.name : brt.name,
       server: srv === null ? '<NOSRV>' : srv.name,

@@ -1,0 +1,84 @@
+/**
+ * A client connection's two addresses, read when first asked for.
+ *
+ * Node does not get the peer address from accept(): each address is a syscall (getpeername,
+ * getsockname) and an object. A connection that is neither logged nor matched on src/dst nor
+ * given X-Forwarded-For needs neither. The local address is the listener's own where it is
+ * bound to one address (read once per listener); only a wildcard bind asks the socket.
+ *
+ * A destroyed socket no longer knows its addresses: an owner that needs them after the
+ * connection may be gone (the log line at the end) calls `read()` while it is still open.
+ */
+import type { Server, Socket } from 'node:net';
+import { plainIp } from '../runtime/l4cond.js';
+
+/** per listener: its address when it is bound to one, null for a wildcard bind */
+const listenerAddr = new WeakMap<Server, { ip: string; port: number } | null>();
+
+function boundTo(srv: Server | undefined): { ip: string; port: number } | null {
+  if (srv === undefined || srv === null) return null;
+  let a = listenerAddr.get(srv);
+  if (a === undefined) {
+    const info = srv.address();
+    a = info !== null && typeof info === 'object' && info.address !== '0.0.0.0' && info.address !== '::'
+      ? { ip: plainIp(info.address), port: info.port }
+      : null;
+    listenerAddr.set(srv, a);
+  }
+  return a;
+}
+
+export class ConnAddrs {
+  private peerRead = false;
+  private localRead = false;
+  private sip = '';
+  private sport = 0;
+  private dip = '';
+  private dport = 0;
+
+  constructor(private readonly sock: Socket) {}
+
+  get srcIp(): string {
+    if (!this.peerRead) this.readPeer();
+    return this.sip;
+  }
+
+  get srcPort(): number {
+    if (!this.peerRead) this.readPeer();
+    return this.sport;
+  }
+
+  get dstIp(): string {
+    if (!this.localRead) this.readLocal();
+    return this.dip;
+  }
+
+  get dstPort(): number {
+    if (!this.localRead) this.readLocal();
+    return this.dport;
+  }
+
+  /** Reads both now, while the socket is open. */
+  read(): void {
+    if (!this.peerRead) this.readPeer();
+    if (!this.localRead) this.readLocal();
+  }
+
+  private readPeer(): void {
+    this.peerRead = true;
+    this.sip = plainIp(this.sock.remoteAddress);
+    this.sport = this.sock.remotePort ?? 0;
+  }
+
+  private readLocal(): void {
+    this.localRead = true;
+    const known = boundTo((this.sock as Socket & { server?: Server }).server);
+    if (known !== null) {
+      this.dip = known.ip;
+      this.dport = known.port;
+      return;
+    }
+    this.dip = plainIp(this.sock.localAddress);
+    this.dport = this.sock.localPort ?? 0;
+  }
+}

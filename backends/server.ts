@@ -107,6 +107,46 @@ export interface ServerConfig {
   readonly cookie?: string;
   /** `slowstart`, ms (0 = none) */
   readonly slowstart?: number;
+  /** `pool-max-conn` (-1 = unlimited), `pool-purge-delay` (ms), `pool-low-conn` */
+  readonly poolMaxConn?: number;
+  readonly poolPurgeDelay?: number;
+  readonly poolLowConn?: number;
+}
+
+/**
+ * A server's connection counts as HAProxy keeps them for its idle pools (srv_use_conn,
+ * srv_add_to_idle_list, srv_cleanup_idle_conns; stats used_conn_cur, srv_icur, idle_conn_cur,
+ * safe_conn_cur, need_conn_est). The pool itself is the HTTP engine's (server-conn.ts).
+ */
+export class ConnCounts {
+  /** connections in use (open, not idle) */
+  used = 0;
+  /** the most in use at once since the last purge */
+  maxUsed = 0;
+  /** estimate of the connections needed: idle ones beyond it are purged */
+  estNeed = 0;
+  /** idle connections, of which `safe` have carried more than one request */
+  idle = 0;
+  safe = 0;
+  /** pool-max-conn: -1 unlimited, 0 no idle connections */
+  readonly maxIdle: number;
+  /** pool-purge-delay, ms: 0 keeps no idle connections */
+  readonly purgeDelay: number;
+  /** pool-low-conn: idle connections kept beyond the estimate */
+  readonly lowIdle: number;
+
+  constructor(cfg: ServerConfig) {
+    this.maxIdle = cfg.poolMaxConn ?? -1;
+    this.purgeDelay = cfg.poolPurgeDelay ?? 5000;
+    this.lowIdle = cfg.poolLowConn ?? 0;
+  }
+
+  /** One more connection in use (a new one, or one taken from the idle pool). */
+  use(): void {
+    const n = ++this.used;
+    if (this.maxUsed < n) this.maxUsed = n;
+    if (this.estNeed < n) this.estNeed = n;
+  }
 }
 
 export class Server {
@@ -161,6 +201,7 @@ export class Server {
   /** requests waiting in this server's own queue: stats `qcur` */
   queueLength = 0;
   readonly counters = new ServerCounters();
+  readonly conns: ConnCounts;
 
   /** Scratch used by the map balancer while rebuilding (HAProxy's wscore): uint32. */
   wscore = 0;
@@ -180,6 +221,7 @@ export class Server {
     this.slowstartSec = Math.ceil((cfg.slowstart ?? 0) / 1000);
     this.iweight = cfg.weight ?? 1;
     this.uweight = this.iweight;
+    this.conns = new ConnCounts(cfg);
     if (cfg.disabled === true) {
       // `disabled` is config maintenance; HAProxy sets FMAINT too (admin_state 5), and a
       // server in maintenance is STOPPED.

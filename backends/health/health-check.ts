@@ -96,6 +96,8 @@ export class HealthCheck implements Timed, HealthCounter {
     const host: ProbeHost = {
       stateHeader: () => owner.stateHeader(this),
       isUp: () => this.srv.state !== SrvState.STOPPED,
+      connOpened: () => this.srv.conns.use(),
+      connClosed: () => { this.srv.conns.used--; },
     };
     this.probe = owner.makeRunner(this, host, (o) => this.onOutcome(o));
   }

@@ -37,6 +37,9 @@ export interface ProbeHost {
   stateHeader(): string;
   /** the server is not DOWN (a 404 may then mean "stopping" with disable-on-404) */
   isUp(): boolean;
+  /** a check connection opened / closed: it counts as in use on the server, as in HAProxy */
+  connOpened?(): void;
+  connClosed?(): void;
 }
 
 /** HAProxy keeps at most one buffer (16 kB) of response for expectations. */
@@ -52,7 +55,11 @@ const ERRNO_TEXT: Readonly<Record<string, string>> = {
   EPIPE: 'Broken pipe',
 };
 
+const noop = (): void => {};
+
 export class Probe implements Timed {
+  /** gives the open check connection back to the server's counts (set per connection) */
+  private releaseConn: () => void = noop;
   due = 0;
   slot = -1;
   private run = 0;
@@ -163,6 +170,17 @@ export class Probe implements Timed {
     const run = this.run;
     const sock = new Socket();
     this.sock = sock;
+    const host = this.host;
+    if (host.connOpened !== undefined) {
+      host.connOpened();
+      // released when the run lets go of it (closeSocket) or when it closes first, once
+      let open = true;
+      this.releaseConn = () => {
+        if (open) host.connClosed?.();
+        open = false;
+      };
+      sock.once('close', this.releaseConn);
+    }
     const proxy = s.sendProxy ? (this.target.sendProxy ?? 'v1') : s.useServer ? this.target.sendProxy : null;
     sock.on('connect', () => {
       if (run !== this.run) return;
@@ -342,6 +360,8 @@ export class Probe implements Timed {
     const s = this.sock;
     if (s === null) return;
     this.sock = null;
+    this.releaseConn();
+    this.releaseConn = noop;
     s.destroy();
   }
 }

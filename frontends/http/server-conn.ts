@@ -12,7 +12,7 @@
  * re-arms a socket's timer on every read and write and makes a new one on every change, several
  * times per request on a keep-alive connection. Here activity only stores a time; one timer per
  * connection fires at the earliest possible expiry and re-arms itself for what is left. Idle
- * pooled connections have no timer at all: one sweep per second closes those idle for 5s.
+ * pooled connections have no timer of their own: a purge per server (IdlePools) closes them.
  *
  * Server sockets read into one shared buffer (net's `onread`) and hand the session the bytes
  * read, which it copies (lib/net/read-buffers.ts): no 64 KiB allocation per read and no
@@ -38,12 +38,13 @@ export interface ConnOwner {
 const kConn = Symbol('halyard.serverConn');
 type TSocket = Socket & { [kConn]: ServerConn };
 
-/** How long an idle server connection is kept (HAProxy's default pool-purge-delay is 5s). */
-const IDLE_KEEP_MS = 5000;
-/** How often idle connections are looked at (they live IDLE_KEEP_MS to IDLE_KEEP_MS + this). */
-const SWEEP_MS = 1000;
-/** HAProxy's default tune.pool-high-fd-ratio (percent of maxsock) */
+/** HAProxy's default tune.pool-high-fd-ratio and tune.pool-low-fd-ratio (percent of maxsock) */
 const HIGH_FD_RATIO = 25;
+const LOW_FD_RATIO = 20;
+/** ServerConn.counted: in srv.conns.used, in srv.conns.idle, or in neither */
+const COUNTED_NONE = 0;
+const COUNTED_USED = 1;
+const COUNTED_IDLE = 2;
 
 /** The process's open-file limit (RLIMIT_NOFILE soft), HAProxy's maxsock when maxconn is unset. */
 function fdLimit(): number {
@@ -78,10 +79,10 @@ export class ServerConn {
   private timer: NodeJS.Timeout | null = null;
   /** when `timer` fires */
   private timerAt = 0;
-  /** put in the idle pool at (ms since the epoch) */
-  idleSince = 0;
-  /** in an idle pool now */
-  inPool = false;
+  /** where srv.conns counts it (COUNTED_*) */
+  counted = COUNTED_NONE;
+  /** idle after carrying more than one request (HAProxy's safe list) */
+  safe = false;
 
   constructor(readonly sock: TSocket, readonly srv: Server, owner: ConnOwner) {
     this.owner = owner;
@@ -98,6 +99,7 @@ export class ServerConn {
       ? netConnect({ path: target.host, allowHalfOpen: true, onread: ONREAD })
       : netConnect({ host: target.host, port: target.port !== 0 ? target.port : dstPort + target.portOffset, allowHalfOpen: true, noDelay: true, onread: ONREAD })) as TSocket;
     const sc = new ServerConn(sock, srv, owner);
+    IdlePools.opened(sc);
     sc.setTimeout(connectTimeout);
     return sc;
   }
@@ -160,6 +162,7 @@ export class ServerConn {
 
   destroy(): void {
     this.owner = null;
+    IdlePools.uncount(this);
     this.stopTimer();
     if (!this.sock.destroyed) this.sock.destroy();
   }
@@ -215,7 +218,7 @@ function onClose(this: TSocket): void {
   const sc = this[kConn];
   sc.closed = true;
   sc.stopTimer();
-  IdlePools.forget(sc);
+  IdlePools.uncount(sc);
   const o = sc.owner;
   sc.owner = null;
   o?.onServerClose(sc);
@@ -227,20 +230,28 @@ function onDrain(this: TSocket): void {
 }
 
 /**
- * Idle connections per server, most recently used last (reused first: still warm).
+ * Idle connections per server, oldest first (reused from the end: still warm).
  *
- * As HAProxy (srv_add_to_idle_list), a released connection is kept only while the process uses
- * fewer descriptors than tune.pool-high-fd-ratio (25%) of maxsock (about 2 x global maxconn);
- * beyond that it is closed. Without this bound, clients that close after one request (each
- * first request takes a connection of its own under `http-reuse safe`) would leave thousands
- * of idle connections open for 5s each.
+ * Which released connections are kept, and how many are purged, follow HAProxy 2.6 with one
+ * thread (srv_add_to_idle_list, srv_cleanup_idle_conns), on the counts in `srv.conns`:
+ *  - nothing is kept while the process uses tune.pool-high-fd-ratio (25%) of maxsock (about
+ *    2 x global maxconn) descriptors, nor beyond pool-max-conn, nor with pool-purge-delay 0;
+ *  - otherwise a connection is kept when the server has no idle connection of its kind yet
+ *    (safe: it carried more than one request), or, below tune.pool-low-fd-ratio (20%), when
+ *    in-use plus idle connections stay within the estimated need (plus pool-low-conn);
+ *  - every pool-purge-delay, half the idle connections beyond the most used since the last
+ *    purge (rounded up, plus one) are closed, oldest first, and the estimate moves halfway to
+ *    that most-used count.
+ * So clients that close after one request (each first request takes a connection of its own
+ * under `http-reuse safe`) leave few idle connections behind, as with HAProxy.
  */
 export const IdlePools = {
   pools: new Map<Server, ServerConn[]>(),
   /** idle connections in all pools */
   total: 0,
-  /** HAProxy's pool_high_count: descriptors in use above which nothing is kept idle */
-  highCount: Math.floor((fdLimit() * HIGH_FD_RATIO) / 100),
+  /** HAProxy's pool_high_count / pool_low_count: descriptors in use above which nothing / less is kept */
+  highCount: ratioOf(fdLimit(), HIGH_FD_RATIO),
+  lowCount: ratioOf(fdLimit(), LOW_FD_RATIO),
   /** client connections open (the global session count), for the descriptor estimate */
   sessions: null as { readonly cur: number } | null,
 
@@ -248,48 +259,84 @@ export const IdlePools = {
   configure(global: { readonly cur: number; readonly max: number }): void {
     this.sessions = global;
     const maxsock = global.max > 0 ? 2 * global.max : fdLimit();
-    this.highCount = Math.floor((maxsock * HIGH_FD_RATIO) / 100);
+    this.highCount = ratioOf(maxsock, HIGH_FD_RATIO);
+    this.lowCount = ratioOf(maxsock, LOW_FD_RATIO);
   },
 
-  /** May a released connection stay open? (client and server sides of sessions, plus idle ones) */
-  hasRoom(): boolean {
-    return 2 * (this.sessions?.cur ?? 0) + this.total < this.highCount;
+  /** Descriptors in use, estimated: client and server sides of sessions, plus idle ones. */
+  usedFds(): number {
+    return 2 * (this.sessions?.cur ?? 0) + this.total;
   },
 
+  /** A new connection to `srv` is in use. */
+  opened(sc: ServerConn): void {
+    sc.srv.conns.use();
+    sc.counted = COUNTED_USED;
+  },
+
+  /** The most recently idled connection to `srv`, now in use; null when there is none. */
   take(srv: Server): ServerConn | null {
+    const c = srv.conns;
     const list = this.pools.get(srv);
-    while (list !== undefined && list.length > 0) {
+    if (c.maxIdle === 0 || list === undefined) return null;
+    while (list.length > 0) {
       const sc = list.pop() as ServerConn;
-      sc.inPool = false;
-      this.total--;
-      if (!sc.closed && !sc.sock.destroyed) return sc;
+      this.unlist(sc);
+      if (sc.closed || sc.sock.destroyed) continue;
+      c.use();
+      sc.counted = COUNTED_USED;
+      return sc;
     }
     return null;
   },
 
-  put(sc: ServerConn): void {
+  /** The transaction is done with `sc` and it could carry another request: keep it idle or close it. */
+  release(sc: ServerConn): void {
+    const c = sc.srv.conns;
+    const safe = sc.uses > 1;
+    const fds = this.usedFds();
+    const keep = c.purgeDelay > 0 && fds < this.highCount && (c.maxIdle === -1 || c.maxIdle > c.idle)
+      && ((c.safe === 0 && (safe || c.idle === c.safe))
+        || (fds < this.lowCount && c.used + c.idle <= Math.max(c.used, c.estNeed) + c.lowIdle));
+    if (!keep) {
+      sc.destroy();
+      return;
+    }
     sc.owner = null;
     sc.resetResponse();
     sc.setTimeout(0);
-    sc.idleSince = Date.now();
-    sc.inPool = true;
+    sc.safe = safe;
+    c.used--;
+    c.idle++;
+    if (safe) c.safe++;
+    sc.counted = COUNTED_IDLE;
     let list = this.pools.get(sc.srv);
     if (list === undefined) this.pools.set(sc.srv, (list = []));
     list.push(sc);
     this.total++;
-    if (sweeper === null) sweeper = setInterval(sweep, SWEEP_MS).unref();
+    schedulePurge(sc.srv, c.purgeDelay);
   },
 
-  forget(sc: ServerConn): void {
-    if (!sc.inPool) return;
-    sc.inPool = false;
-    const list = this.pools.get(sc.srv);
-    if (list === undefined) return;
-    const i = list.indexOf(sc);
-    if (i >= 0) {
-      list.splice(i, 1);
-      this.total--;
+  /** `sc` is closing: it no longer counts as used or idle. */
+  uncount(sc: ServerConn): void {
+    if (sc.counted === COUNTED_USED) {
+      sc.srv.conns.used--;
+      sc.counted = COUNTED_NONE;
+    } else if (sc.counted === COUNTED_IDLE) {
+      const list = this.pools.get(sc.srv);
+      const i = list === undefined ? -1 : list.indexOf(sc);
+      if (i >= 0) (list as ServerConn[]).splice(i, 1);
+      this.unlist(sc);
     }
+  },
+
+  /** Out of the idle counts (the caller has taken it out of its list). */
+  unlist(sc: ServerConn): void {
+    const c = sc.srv.conns;
+    c.idle--;
+    if (sc.safe) c.safe--;
+    this.total--;
+    sc.counted = COUNTED_NONE;
   },
 
   /** Idle connections to `srv` now (for tests and stats). */
@@ -301,32 +348,51 @@ export const IdlePools = {
   closeAll(): void {
     for (const list of this.pools.values()) {
       for (const sc of list.splice(0)) {
-        sc.inPool = false;
-        this.total--;
+        this.unlist(sc);
         sc.destroy();
       }
     }
   },
 };
 
-let sweeper: NodeJS.Timeout | null = null;
+function ratioOf(maxsock: number, percent: number): number {
+  return Math.floor((maxsock * percent + 99) / 100);
+}
 
-/** Closes the connections idle for IDLE_KEEP_MS (the oldest are first in each list). */
-function sweep(): void {
-  const old = Date.now() - IDLE_KEEP_MS;
-  let left = 0;
-  for (const list of IdlePools.pools.values()) {
-    let n = 0;
-    while (n < list.length && (list[n] as ServerConn).idleSince <= old) n++;
-    for (const sc of list.splice(0, n)) {
-      sc.inPool = false;
-      IdlePools.total--;
-      sc.destroy();
+/** servers with idle connections and a purge pending */
+const purgeTimers = new Map<Server, NodeJS.Timeout>();
+
+function schedulePurge(srv: Server, delay: number): void {
+  if (!purgeTimers.has(srv)) purgeTimers.set(srv, setTimeout(purge, delay, srv).unref());
+}
+
+/** HAProxy's srv_cleanup_idle_conns for one server, once per pool-purge-delay while it has idle connections. */
+function purge(srv: Server): void {
+  purgeTimers.delete(srv);
+  const c = srv.conns;
+  if (c.idle === 0) return;
+  const over = c.used + c.idle - Math.max(c.maxUsed, c.estNeed);
+  // half of it, rounded up as HAProxy's C does it (`x / 2 + (x & 1)`: -1 gives 1)
+  const excess = Math.trunc(over / 2) + (over & 1);
+  c.estNeed = Math.max(Math.floor((c.estNeed + c.maxUsed) / 2), c.maxUsed);
+  c.maxUsed = c.used;
+  if (excess > 0) {
+    const list = IdlePools.pools.get(srv) ?? [];
+    let kill = excess + 1;
+    // the unsafe idle ones first, then the safe ones, oldest first in each
+    for (const wantSafe of [false, true]) {
+      for (let i = 0; i < list.length && kill > 0;) {
+        const sc = list[i] as ServerConn;
+        if (sc.safe !== wantSafe) {
+          i++;
+          continue;
+        }
+        list.splice(i, 1);
+        IdlePools.unlist(sc);
+        sc.destroy();
+        kill--;
+      }
     }
-    left += list.length;
   }
-  if (left === 0 && sweeper !== null) {
-    clearInterval(sweeper);
-    sweeper = null;
-  }
+  if (c.idle > 0) schedulePurge(srv, c.purgeDelay);
 }

@@ -731,9 +731,9 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
     countResp(this, sc.srv);
     if (extra !== null && extra.length > 0) this.keepServer = false; // bytes beyond the response
     this.sc = null;
-    if (this.keepServer && this.reqDone && !sc.sock.destroyed && IdlePools.hasRoom()) {
+    if (this.keepServer && this.reqDone && !sc.sock.destroyed) {
       if (sc.sock.isPaused()) sc.sock.resume();
-      IdlePools.put(sc);
+      IdlePools.release(sc); // kept idle or closed, as HAProxy decides
     } else {
       sc.destroy();
     }

@@ -128,6 +128,8 @@ export interface ServerSettings {
   /** idle connection pool: -1 unlimited */
   poolMaxConn?: number;
   poolPurgeDelay?: number;
+  /** idle connections kept beyond the estimated need */
+  poolLowConn?: number;
   /** requests per backend connection, -1 unlimited */
   maxReuse?: number;
 }
@@ -176,6 +178,7 @@ export interface ServerConfig {
   readonly track?: string;
   readonly poolMaxConn?: number;
   readonly poolPurgeDelay?: number;
+  readonly poolLowConn?: number;
   readonly maxReuse?: number;
   readonly loc: Loc;
 }

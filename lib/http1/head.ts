@@ -64,18 +64,36 @@ export const MAX_HEADERS = 100;
 /** Line slots, so that dropped duplicates (which HAProxy does not store) fit beside 100. */
 export const MAX_LINES = 128;
 
+/** bytes of the three line tables of one head (a multiple of 4: hdr is an Int32Array) */
+const TABLES = MAX_LINES * 4 * 4 + MAX_LINES * 2;
+const SLAB_HEADS = 8;
+let slab = new ArrayBuffer(TABLES * SLAB_HEADS);
+let slabNext = 0;
+/** offset of the slice tableSlice() returned last (read by the field initializers after it) */
+let slabAt = 0;
+
+function tableSlice(): ArrayBuffer {
+  if (slabNext === SLAB_HEADS) {
+    slab = new ArrayBuffer(TABLES * SLAB_HEADS);
+    slabNext = 0;
+  }
+  slabAt = TABLES * slabNext++;
+  return slab;
+}
+
 export class MessageHead {
   buf: Buffer = EMPTY;
   start = 0;
   end = 0;
   version: 10 | 11 = 11;
   count = 0;
-  // one backing store for the three tables: each typed array this size is a separate off-heap
-  // allocation, and a head is made per connection (Connection: close pays it per request)
-  private readonly mem = new ArrayBuffer(MAX_LINES * 4 * 4 + MAX_LINES * 2);
-  readonly hdr = new Int32Array(this.mem, 0, MAX_LINES * 4);
-  readonly kind = new Uint8Array(this.mem, MAX_LINES * 4 * 4, MAX_LINES);
-  readonly drop = new Uint8Array(this.mem, MAX_LINES * 4 * 4 + MAX_LINES, MAX_LINES);
+  // the three tables are views on a slice of a shared slab: an ArrayBuffer is an off-heap
+  // allocation that costs more than the views, and a head is made per connection (Connection:
+  // close pays it per request). A slab is freed once no head uses it, as Node's Buffer pool.
+  private readonly mem = tableSlice();
+  readonly hdr = new Int32Array(this.mem, slabAt, MAX_LINES * 4);
+  readonly kind = new Uint8Array(this.mem, slabAt + MAX_LINES * 4 * 4, MAX_LINES);
+  readonly drop = new Uint8Array(this.mem, slabAt + MAX_LINES * 4 * 4 + MAX_LINES, MAX_LINES);
   framing: Framing = 'none';
   contentLength = -1;
   connection = 0;

@@ -254,6 +254,9 @@ function toServerConfig(s: ServerConfig): SrvRtConfig {
     maxqueue: s.maxqueue,
     ...(s.cookie !== undefined ? { cookie: s.cookie } : {}),
     slowstart: s.slowstart,
+    ...(s.poolMaxConn !== undefined ? { poolMaxConn: s.poolMaxConn } : {}),
+    ...(s.poolPurgeDelay !== undefined ? { poolPurgeDelay: s.poolPurgeDelay } : {}),
+    ...(s.poolLowConn !== undefined ? { poolLowConn: s.poolLowConn } : {}),
   };
 }
 

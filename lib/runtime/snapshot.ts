@@ -129,6 +129,14 @@ export interface ServerStats {
   readonly qmax: number;
   /** `maxqueue`, null when unlimited */
   readonly qlimit: number | null;
+  /** connections: idle (srv_icur), of them unsafe and safe, in use, estimated need (HAProxy's pool counts) */
+  readonly icur: number;
+  readonly idleCur: number;
+  readonly safeCur: number;
+  readonly usedCur: number;
+  readonly needEst: number;
+  /** `pool-max-conn`, null when unlimited */
+  readonly ilim: number | null;
   /** effective weight in the user's scale (HAProxy shows cur_eweight scaled back) */
   readonly weight: number;
   /** user weight (`set weight` changes it) and configured weight */
@@ -328,6 +336,8 @@ export function snapshotOf(rt: Runtime): RuntimeSnapshot {
         stot: s.counters.cumSess, lbtot: s.counters.lbtot, bin: s.counters.bytesIn, bout: s.counters.bytesOut,
         econ: s.counters.failedConns, wretr: s.counters.retries, wredis: s.counters.redispatches,
         qcur: s.queueLength, qmax: s.counters.maxQueue, qlimit: s.maxqueue > 0 ? s.maxqueue : null,
+        icur: s.conns.idle, idleCur: s.conns.idle - s.conns.safe, safeCur: s.conns.safe, usedCur: s.conns.used,
+        needEst: s.conns.estNeed, ilim: s.conns.maxIdle !== -1 ? s.conns.maxIdle : null,
         weight: userScale(be, s.curEweight), uweight: s.uweight, iweight: s.iweight, backup: s.backup,
         status: serverStatusText(s, hc), opState: s.state, admin: s.admin, everMaint: s.wasInMaint,
         lastchg: secondsSince(now, s.lastChange),

@@ -10,7 +10,7 @@
  * A getter returning null leaves the field empty, as HAProxy does for what does not apply to
  * that object. Counters of features Halyard does not have (compression, cache, SSL, HTTP/2)
  * are 0, which is their true value; what Halyard does but does not measure (queue/connect/
- * response time averages, connection reuse, idle connections, h1 mux counters) stays empty.
+ * response time averages, connection reuse, h1 mux counters) stays empty.
  */
 import type { BackendStats, FrontendStats, ServerStats } from '../runtime/snapshot.js';
 
@@ -150,17 +150,17 @@ const DEFS: readonly Def[] = [
   ['reuse', 'MCP', 'u64', 0, 0, 0],
   ['cache_lookups', 'MCP', 'u64', httpZero, httpZero, 0],
   ['cache_hits', 'MCP', 'u64', httpZero, httpZero, 0],
-  ['srv_icur', 'MGP', 'u32', 0, 0, 0],
-  ['src_ilim', 'MGP', 'u32', 0, 0, 0],
+  ['srv_icur', 'MGP', 'u32', 0, 0, (r) => sv(r).icur],
+  ['src_ilim', 'CLP', 'u32', 0, 0, (r) => sv(r).ilim],
   ['qtime_max', 'MMP', 'u32', 0, 0, 0],
   ['ctime_max', 'MMP', 'u32', 0, 0, 0],
   ['rtime_max', 'MMP', 'u32', 0, 0, 0],
   ['ttime_max', 'MMP', 'u32', 0, 0, 0],
   ['eint', 'MCP', 'u64', zero, zero, zero],
-  ['idle_conn_cur', 'MGP', 'u32', 0, 0, 0],
-  ['safe_conn_cur', 'MGP', 'u32', 0, 0, 0],
-  ['used_conn_cur', 'MGP', 'u32', 0, 0, 0],
-  ['need_conn_est', 'MGP', 'u32', 0, 0, 0],
+  ['idle_conn_cur', 'MGP', 'u32', 0, 0, (r) => sv(r).idleCur],
+  ['safe_conn_cur', 'MGP', 'u32', 0, 0, (r) => sv(r).safeCur],
+  ['used_conn_cur', 'MGP', 'u32', 0, 0, (r) => sv(r).usedCur],
+  ['need_conn_est', 'MGP', 'u32', 0, 0, (r) => sv(r).needEst],
   ['uweight', 'MaP', 'u32', 0, (r) => be(r).uweight, (r) => sv(r).uweight],
   // new in 2.6 and always 0 there
   ['agg_server_status', 'MGP', 'u32', 0, zero, 0],

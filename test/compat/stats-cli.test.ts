@@ -14,8 +14,8 @@ const skip = skipNoHaproxy() || haveHalyardBuild();
 
 /** Columns Halyard leaves empty (not measured) or that depend on time. */
 const BLANK = new Set([
-  'lastchg', 'downtime', 'check_duration', 'qtime', 'ctime', 'rtime', 'ttime', 'connect', 'reuse', 'srv_icur',
-  'qtime_max', 'ctime_max', 'rtime_max', 'ttime_max', 'idle_conn_cur', 'safe_conn_cur', 'used_conn_cur', 'need_conn_est',
+  'lastchg', 'downtime', 'check_duration', 'qtime', 'ctime', 'rtime', 'ttime', 'connect', 'reuse',
+  'qtime_max', 'ctime_max', 'rtime_max', 'ttime_max',
   'h1_open_connections', 'h1_open_streams', 'h1_total_connections', 'h1_total_streams', 'h1_bytes_in', 'h1_bytes_out',
   'h1_spliced_bytes_in', 'h1_spliced_bytes_out',
 ]);

@@ -206,7 +206,9 @@ const ROWS: readonly SrvOptRow[] = [
   { name: 'on-marked-up', args: 1, defaultOk: true, parse: oneOf('onMarkedUp', ['shutdown-backup-sessions'], `'shutdown-backup-sessions'`) },
   { name: 'pool-low-conn', args: 1, defaultOk: true, parse: (c) => {
     if (c.arg === '') return bad(`'${c.kw}' expects <value> as argument.\n`);
-    return noEff('one idle pool per process, no per-thread reserve')(c);
+    // atoi, unchecked, as HAProxy: a value <= 0 keeps no reserve
+    c.s.poolLowConn = atol(c.arg);
+    return undefined;
   } },
   { name: 'pool-max-conn', args: 1, defaultOk: true, parse: (c) => {
     if (c.arg === '') return bad(`'${c.kw}' expects <value> as argument.\n`);

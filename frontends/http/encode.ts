@@ -150,8 +150,10 @@ const CONN_CLOSE_LINE = Buffer.from('connection: close\r\n', 'latin1');
 
 /** The X-Forwarded-For line(s) to append (reference §8.3), or null. */
 export function xffHeader(fe: { header: string; ifNone: boolean; except: ((ip: string) => boolean) | null } | null,
-  be: { header: string; ifNone: boolean; except: ((ip: string) => boolean) | null } | null, ip: string, txn: HttpTxn): string | null {
+  be: { header: string; ifNone: boolean; except: ((ip: string) => boolean) | null } | null, client: { readonly srcIp: string }, txn: HttpTxn): string | null {
   if (fe === null && be === null) return null;
+  // the client address is read only here, where it is needed (ConnAddrs reads it lazily)
+  const ip = client.srcIp;
   const name = (be ?? fe)!.header;
   const except = (be?.except ?? null) ?? (fe?.except ?? null);
   if (except !== null && except(ip)) return null;

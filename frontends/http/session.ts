@@ -531,7 +531,7 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
     const txn = this.txn;
     const req = this.req;
     // haproxy's H1 mux writes its connection header after every other field
-    let extra = xffHeader(this.fe.forwardfor, bh.forwardfor, this.addrs.srcIp, txn) ?? '';
+    let extra = xffHeader(this.fe.forwardfor, bh.forwardfor, this.addrs, txn) ?? '';
     const upgrade = req.wantsUpgrade();
     if (upgrade) extra += '';
     else if (!keepServer) extra += 'connection: close\r\n';

@@ -148,6 +148,12 @@ export function withConnectionClose(page: Buffer): Buffer {
 }
 const CONN_CLOSE_LINE = Buffer.from('connection: close\r\n', 'latin1');
 
+/** A reply without its body (for a HEAD request). */
+export function headOnly(page: Buffer): Buffer {
+  const end = page.indexOf('\r\n\r\n');
+  return end < 0 || end + 4 === page.length ? page : page.subarray(0, end + 4);
+}
+
 /** The X-Forwarded-For line(s) to append (reference §8.3), or null. */
 export function xffHeader(fe: { header: string; ifNone: boolean; except: ((ip: string) => boolean) | null } | null,
   be: { header: string; ifNone: boolean; except: ((ip: string) => boolean) | null } | null, client: { readonly srcIp: string }, txn: HttpTxn): string | null {

@@ -76,6 +76,8 @@ export class HttpFrontend extends FrontendBase {
   readonly timeoutTunnel: number;
   readonly sessions = new Set<HttpSession>();
   readonly stats: StatsEndpoint | null;
+  /** `monitor-uri`: requests for it are answered here (200), counted as intercepted, not logged */
+  readonly monitorUri: string | null;
 
   constructor(cfg: HttpFrontendConfig, global: GlobalLimit) {
     super(cfg.px.name, cfg.id, 'http', cfg.binds, cfg.maxconn, global);
@@ -86,6 +88,7 @@ export class HttpFrontend extends FrontendBase {
     this.backendOf = cfg.backendOf;
     this.forwardfor = cfg.forwardfor;
     this.errorPage = cfg.errorPage;
+    this.monitorUri = cfg.px.monitorUri ?? null;
     this.stats = cfg.stats;
     this.connMode = connMode(cfg.px);
     const t = cfg.px.timeouts;

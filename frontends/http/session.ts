@@ -34,7 +34,7 @@ import type { BackendRuntime, ServerSession } from '../../lib/runtime/backend-ru
 import type { PendList, PendNode } from '../../lib/runtime/queue.js';
 import { countIn, countOut, countResp, hrspSlot, logTxn } from './accounting.js';
 import { assign, connFailed, connect, dequeued, releaseSlot, requeued } from './dispatch.js';
-import { chunksParse, encodeHead, reasonOf, withConnectionClose, xffHeader } from './encode.js';
+import { chunksParse, encodeHead, headOnly, reasonOf, withConnectionClose, xffHeader } from './encode.js';
 import type { BackendHttp, HttpFrontend } from './frontend.js';
 import { MODE_CLO, MODE_KAL, type Reply } from './hooks.js';
 import { IdlePools, ServerConn, type ConnOwner } from './server-conn.js';
@@ -397,6 +397,14 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
       this.closeClient = true;
     }
     if (fe.connMode === MODE_CLO) this.closeClient = true;
+    if (fe.monitorUri !== null && this.isMonitorUri(fe.monitorUri)) {
+      // HAProxy answers it before any rule and does not log it
+      fe.counters.intercepted++;
+      this.logged = true;
+      this.setTerm('L', 'R');
+      this.sendLocal(200, fe.errorPage(200), false);
+      return;
+    }
     if (!fe.rules.empty) {
       const r = fe.rules.request(txn);
       if (r !== null) {
@@ -447,7 +455,21 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
    * Sends a response the proxy made (error page, rule reply) as the whole answer to the current
    * request, then ends the transaction. A request body that was not read forces a close.
    */
+  /**
+   * As HAProxy: the request's URI equals the monitor-uri, or, for one starting with '/', the
+   * URI without its scheme and authority does (query string included).
+   */
+  private isMonitorUri(uri: string): boolean {
+    const u = this.req.uri();
+    if (u === uri) return true;
+    if (uri.charCodeAt(0) !== 0x2f || u.charCodeAt(0) === 0x2f) return false;
+    const s = u.indexOf('://');
+    const p = s < 0 ? -1 : u.indexOf('/', s + 3);
+    return p >= 0 && u.slice(p) === uri;
+  }
+
   sendLocal(status: number, bytes: Buffer, close: boolean): void {
+
     this.clearTimer();
     if (close) this.closeClient = true;
     if (this.phase === WAIT && this.req.framing !== 'none' && !this.reqDone) this.closeClient = true;
@@ -455,7 +477,10 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
     this.phase = XFER;
     this.reqDone = true;
     let out = bytes;
-    if (this.closeClient && !close && this.req.version === 11) out = withConnectionClose(bytes);
+    // HAProxy's H1 mux says `connection: close` on a reply before closing (HTTP/1.0 clients too)
+    if (this.closeClient && !close) out = withConnectionClose(bytes);
+    // and sends no body to a HEAD request (the length stays what it would have been)
+    if (this.phase !== HEAD && this.req.method() === 'HEAD') out = headOnly(out);
     this.writeClient(out);
     this.txnDone();
   }

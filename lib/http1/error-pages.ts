@@ -57,7 +57,11 @@ export const ERR_503 = htxPage(503, 'Service Unavailable', 'No server is availab
 export const ERR_504 = htxPage(504, 'Gateway Time-out', "The server didn't respond in time.");
 
 /** Built-in page per status, for the engine's error path (errorfile overrides come later). */
+/** the `monitor-uri` answer (HAProxy's HTTP_ERR_200) */
+export const ERR_200 = htxPage(200, 'OK', 'Service ready.');
+
 export const ERROR_PAGES: Readonly<Record<number, Buffer>> = {
+  200: ERR_200,
   400: ERR_400,
   401: ERR_401,
   403: ERR_403,

@@ -32,6 +32,8 @@ export class FrontendCounters {
   readonly hrsp = [0, 0, 0, 0, 0, 0];
   badReqs = 0;
   deniedReqs = 0;
+  /** requests answered by `monitor-uri` (`intercepted`) */
+  intercepted = 0;
   /** sessions per second: stats rate, rate_max */
   readonly rate = new RateCounter();
   /** HTTP requests per second: stats req_rate, req_rate_max */

@@ -101,6 +101,8 @@ export interface FrontendStats {
   readonly ereq: number;
   readonly dreq: number;
   readonly dresp: number;
+  /** requests answered by `monitor-uri` */
+  readonly intercepted: number;
   /** connections: Halyard counts one session per connection */
   readonly conn_rate: number;
   readonly conn_rate_max: number;
@@ -313,7 +315,7 @@ export function snapshotOf(rt: Runtime): RuntimeSnapshot {
       rate: c.rate.read(now), rate_max: c.rate.max, rate_lim: 0,
       status: f.stopping ? 'STOP' : f.paused ? 'PAUSED' : 'OPEN',
       req_tot: c.reqTot, req_rate: c.reqRate.read(now), req_rate_max: c.reqRate.max,
-      hrsp: [...c.hrsp], ereq: c.badReqs, dreq: c.deniedReqs, dresp: 0,
+      hrsp: [...c.hrsp], ereq: c.badReqs, dreq: c.deniedReqs, dresp: 0, intercepted: c.intercepted,
       conn_rate: c.rate.read(now), conn_rate_max: c.rate.max, conn_tot: c.total,
     };
     feByName.set(f.name, fs);

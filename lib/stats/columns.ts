@@ -142,7 +142,7 @@ const DEFS: readonly Def[] = [
   ['conn_rate', 'MRP', 'u32', (r) => fe(r).conn_rate, 0, 0],
   ['conn_rate_max', 'MMP', 'u32', (r) => fe(r).conn_rate_max, 0, 0],
   ['conn_tot', 'MCP', 'u64', (r) => fe(r).conn_tot, 0, 0],
-  ['intercepted', 'MCP', 'u64', httpZero, 0, 0],
+  ['intercepted', 'MCP', 'u64', (r) => (r.http ? fe(r).intercepted : null), 0, 0],
   ['dcon', 'MCP', 'u64', zero, 0, 0],
   ['dses', 'MCP', 'u64', zero, 0, 0],
   ['wrew', 'MCP', 'u64', zero, zero, zero],

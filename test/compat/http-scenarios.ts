@@ -236,6 +236,23 @@ export const SCENARIOS: readonly Scenario[] = [
     expect: (o: string[]) => (new Set(o).size === 3 && o.length === 7 ? [] : [`servers ${o.join()}`]),
   },
   {
+    name: 'monitor-uri: the proxy answers it (by path, or by whole URI) and keeps the connection, forwards the rest',
+    config: [
+      'frontend fe', '    bind 127.0.0.1:@fe', '    monitor-uri /health', '    default_backend be',
+      'frontend fe2', '    bind 127.0.0.1:@fe2', '    monitor-uri http://mon.example/up', '    default_backend be',
+      'backend be', '    server a 127.0.0.1:@a',
+    ],
+    run: async (c) => ({
+      // a HEAD gets the head only (the length of the page it would have had)
+      keepAlive: (await onOneConnection(c.port(), [get('/before'), get('/health'), 'HEAD /health HTTP/1.1\r\nHost: x\r\n\r\n', get('/after')])).map(view),
+      each: (await rawEach(c.port(), [get('/health?probe=1'), get('http://x.example/health'), get('/healthz'), get('/health/'),
+        'GET /health HTTP/1.0\r\n\r\n'])).map((x) => [x.raw, x.ended]),
+      whole: (await rawEach(c.port('fe2'), [get('http://mon.example/up'), get('/up')])).map((x) => x.raw),
+    }),
+    expect: (o: { keepAlive: ({ head: string; body: string } | null)[] }) => (o.keepAlive[1]?.head.includes('x-server') === false && o.keepAlive[2]?.body === ''
+      && o.keepAlive[3]?.head.includes('x-server: a') === true ? [] : ['monitor-uri not answered by the proxy']),
+  },
+  {
     name: 'pipelined requests sent with the FIN: every one answered, then the close',
     config: [
       'frontend fe', '    bind 127.0.0.1:@fe', '    default_backend be',
@@ -328,6 +345,24 @@ export const SCENARIOS: readonly Scenario[] = [
     ],
     run: async (c) => rawEach(c.port(), [get('/admin/x'), get('/limited'), get('/ret'), get('/be', 'test.local', 'X-Be-Deny: 1\r\n'), get('/fine', 'test.local', 'Connection: close\r\n')]),
     expect: (o: { raw: string }[]) => (statusOf(o[0]?.raw ?? '') === 403 && statusOf(o[1]?.raw ?? '') === 429 ? [] : ['deny not applied']),
+  },
+  {
+    name: 'replies the proxy makes: no body to a HEAD request, connection: close to an HTTP/1.0 client',
+    needs: 'acl',
+    config: [
+      'frontend fe', '    bind 127.0.0.1:@fe',
+      '    http-request deny if { path_beg /admin }',
+      '    http-request return status 200 content-type text/plain string ok-from-proxy if { path /ret }',
+      '    http-request redirect location /elsewhere if { path /moved }',
+      '    default_backend be',
+      'backend be', '    server a 127.0.0.1:@a',
+    ],
+    run: async (c) => ({
+      head: (await onOneConnection(c.port(), ['HEAD /admin HTTP/1.1\r\nHost: x\r\n\r\n', 'HEAD /ret HTTP/1.1\r\nHost: x\r\n\r\n',
+        'HEAD /moved HTTP/1.1\r\nHost: x\r\n\r\n', get('/after')])).map(view),
+      http10: (await rawEach(c.port(), ['GET /admin HTTP/1.0\r\n\r\n', 'GET /ret HTTP/1.0\r\n\r\n', 'GET /moved HTTP/1.0\r\n\r\n'])).map((x) => [x.raw, x.ended]),
+    }),
+    expect: (o: { head: ({ body: string } | null)[] }) => (o.head.length === 4 && o.head[3] !== null && o.head.slice(0, 3).every((r) => r?.body === '') ? [] : ['HEAD replies carry a body']),
   },
   {
     name: '408: incomplete request head, and an idle connection that sends nothing',

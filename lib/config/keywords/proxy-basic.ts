@@ -184,9 +184,13 @@ export const basicRows: ProxyRows = [
   { name: 'mode', cap: 'any', defaults: 'yes', parse: parseMode },
   {
     name: 'monitor-uri', cap: 'fe', defaults: 'yes', parse: (c) => {
+      // as HAProxy: too many arguments first, then an empty one; any URI (path or absolute)
+      const extra = tooManyArgs(c, 1);
+      if (extra !== undefined) return extra;
       const u = c.a[1];
-      if (u === undefined || !u.startsWith('/')) return alert('HLY_CFG_BAD_ARG', `'monitor-uri' expects an URI.`);
-      c.px.monitorUri = u; return tooManyArgs(c, 1);
+      if (u === undefined || u === '') return alert('HLY_CFG_BAD_ARG', `'monitor-uri' expects an URI.`);
+      c.px.monitorUri = u;
+      return undefined;
     },
   },
   {

@@ -7,8 +7,9 @@
  */
 import { addrBytes } from '../../backends/balance/addr.js';
 import type { ByteSlice, PickContext } from '../../backends/balance/types.js';
-import type { Server } from '../../backends/server.js';
+import { SrvState, type Server } from '../../backends/server.js';
 import type { BackendRuntime } from '../../lib/runtime/backend-runtime.js';
+import type { BackendHttp, UseServer } from './frontend.js';
 import { IdlePools, ServerConn } from './server-conn.js';
 import { WAIT, type HttpSession } from './session.js';
 
@@ -33,6 +34,24 @@ const pickCtx: PickContext = {
   },
 };
 
+/**
+ * The first `use-server` rule that matches and names a server that is not DOWN (HAProxy's
+ * process_server_rules: a DOWN one is passed over unless `option persist`); the request then
+ * goes there directly, as with a persistence cookie, which is looked at first.
+ */
+function useServer(s: HttpSession): Server | null {
+  const rules = (s.bh as BackendHttp).useServers;
+  for (let i = 0; i < rules.length; i++) {
+    const r = rules[i] as UseServer;
+    if (!r.cond(s.txn)) continue;
+    if (r.srv.state !== SrvState.STOPPED || r.persist) {
+      s.direct = true;
+      return r.srv;
+    }
+  }
+  return null;
+}
+
 /** Choose a server (HAProxy's assign_server_and_queue); `prev` is the server a redispatch leaves. */
 export function assign(s: HttpSession, prev: Server | null): void {
   const brt = s.brt as BackendRuntime;
@@ -43,6 +62,8 @@ export function assign(s: HttpSession, prev: Server | null): void {
     // direct: the cookie's server, even DOWN under `option persist`; roundrobin does not move
     srv = s.sticky;
     s.direct = true;
+  } else if (prev === null) {
+    srv = useServer(s);
   }
   if (srv === null) {
     if (!be.hasUsableServer) {

@@ -6,7 +6,9 @@
  */
 import type { Socket } from 'node:net';
 import type { CookiePersistence } from '../../backends/persistence/cookie.js';
+import type { Server } from '../../backends/server.js';
 import type { BindConfig, ProxyConfig } from '../../lib/config/model.js';
+import type { HttpTxn } from '../../lib/http/txn.js';
 import { ERROR_PAGES } from '../../lib/http1/index.js';
 import type { SessionLogger } from '../../lib/log/record.js';
 import type { BackendRuntime } from '../../lib/runtime/backend-runtime.js';
@@ -43,6 +45,16 @@ export interface BackendHttp {
   readonly errorPage: (status: number) => Buffer;
   /** cookie persistence, when the backend has a `cookie` line (see its header for the calls) */
   readonly persistence: CookiePersistence | null;
+  /** `use-server` rules in order (empty: none) */
+  readonly useServers: readonly UseServer[];
+}
+
+/** `use-server NAME if|unless COND`: the server a matching request goes to, unless it is DOWN. */
+export interface UseServer {
+  readonly srv: Server;
+  readonly cond: (txn: HttpTxn) => boolean;
+  /** `option persist`: a DOWN server is used all the same */
+  readonly persist: boolean;
 }
 
 export interface HttpFrontendConfig {

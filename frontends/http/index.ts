@@ -4,6 +4,7 @@
  */
 import { BlockList, isIPv4, isIPv6 } from 'node:net';
 import type { ProxyConfig } from '../../lib/config/model.js';
+import { compileCondition } from '../../lib/acl/index.js';
 import { HalyardError } from '../../lib/errors.js';
 import { compileProxyRules, compileRouting } from '../../lib/http/rules.js';
 import type { BackendRuntime } from '../../lib/runtime/backend-runtime.js';
@@ -72,6 +73,12 @@ function buildBackendHttp(brt: BackendRuntime, fe: ProxyConfig, backend: (name: 
     forwardfor: forwardFor(px),
     errorPage,
     persistence: px.cookie !== undefined ? cookiePersistence(px, brt.be) : null,
+    useServers: px.useServers.map((us) => {
+      const srv = brt.be.servers.find((x) => x.name === us.name);
+      // -c has already refused an unknown name and a rule without its condition
+      if (srv === undefined || us.cond === undefined) throw new HalyardError('HLY_CFG_REFERENCE', `${us.loc.file}:${us.loc.line} : unable to find server '${us.name}' referenced in a 'use-server' rule.`);
+      return { srv, cond: compileCondition(us.cond, px, { px, backend }), persist: px.options.persist };
+    }),
   };
   backendCache.set(brt, bh);
   return bh;

@@ -119,6 +119,11 @@ export class TcpSession implements PendNode, ServerSession {
   assign(prev: Server | null): void {
     const brt = this.brt as BackendRuntime;
     const be = brt.be;
+    const forced = prev === null ? brt.useServerL4(() => this.facts()) : null;
+    if (forced !== null) {
+      this.placed(forced);
+      return;
+    }
     if (!be.hasUsableServer) {
       be.counters.failedConns++;
       this.fe.counters.failedConns++;
@@ -138,6 +143,12 @@ export class TcpSession implements PendNode, ServerSession {
       return;
     }
     if (prev !== null && brt.countRepick(prev, s)) this.redispatched = true;
+    this.placed(s);
+  }
+
+  /** The server is chosen: take a slot on it, or wait in its queue. */
+  private placed(s: Server): void {
+    const be = (this.brt as BackendRuntime).be;
     this.srv = s;
     if (!s.hasRoom()) {
       if (s.maxqueue > 0 && s.queueLength >= s.maxqueue) {

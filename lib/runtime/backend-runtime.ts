@@ -9,6 +9,7 @@ import type { HashFunction } from '../../backends/balance/types.js';
 import { SrvState, type Server, type ServerConfig as SrvRtConfig } from '../../backends/server.js';
 import { HalyardError } from '../errors.js';
 import type { ProxyConfig, ServerConfig } from '../config/model.js';
+import { compileL4Condition, type L4Facts, type L4Pred } from './l4cond.js';
 import { BackendQueues } from './queue.js';
 import { RateCounter } from './rate.js';
 
@@ -71,6 +72,22 @@ export class BackendRuntime {
   readonly live: Map<Server, Set<ServerSession>> | null;
   readonly rate = new RateCounter();
 
+  private readonly l4UseServers: readonly { readonly srv: Server; readonly cond: L4Pred }[];
+
+  /**
+   * TCP mode: the first `use-server` rule that matches and names a server that is not DOWN
+   * (unless `option persist`), as HAProxy's process_server_rules; null to balance.
+   */
+  useServerL4(facts: () => L4Facts): Server | null {
+    const rules = this.l4UseServers;
+    if (rules.length === 0) return null;
+    const f = facts();
+    for (const r of rules) {
+      if (r.cond(f) && (r.srv.state !== SrvState.STOPPED || this.px.options.persist)) return r.srv;
+    }
+    return null;
+  }
+
   constructor(readonly px: ProxyConfig, id: number) {
     this.name = px.name;
     this.mode = px.mode;
@@ -92,6 +109,12 @@ export class BackendRuntime {
       if (srv !== undefined) this.targets.set(srv, toTarget(sc));
     });
     this.queues = new BackendQueues(this.be);
+    // TCP mode's `use-server` rules (the HTTP engine compiles its own, on the request)
+    this.l4UseServers = px.mode !== 'tcp' ? [] : px.useServers.map((us) => {
+      const srv = this.be.servers.find((x) => x.name === us.name);
+      if (srv === undefined || us.cond === undefined) throw new HalyardError('HLY_CFG_REFERENCE', `${us.loc.file}:${us.loc.line} : unable to find server '${us.name}' referenced in a 'use-server' rule.`);
+      return { srv, cond: compileL4Condition(us.cond, px.acls) };
+    });
     const t = px.timeouts;
     this.timeouts = {
       connect: t.connect ?? 0, server: t.server ?? 0, queue: t.queue ?? t.connect ?? 0, tunnel: t.tunnel ?? 0,

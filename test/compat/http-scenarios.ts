@@ -253,6 +253,21 @@ export const SCENARIOS: readonly Scenario[] = [
       && o.keepAlive[3]?.head.includes('x-server: a') === true ? [] : ['monitor-uri not answered by the proxy']),
   },
   {
+    name: 'use-server: a matching rule sends the request to its server; one that is DOWN is passed over',
+    needs: 'acl',
+    config: [
+      'frontend fe', '    bind 127.0.0.1:@fe', '    default_backend be',
+      'backend be', '    balance roundrobin',
+      '    use-server b if { path_beg /b }', '    use-server c if { path_beg /c }', '    use-server a if { path_beg /c }',
+      '    use-server b unless { path_beg /b } { hdr(x-to-b) -m found }',
+      '    server a 127.0.0.1:@a', '    server b 127.0.0.1:@b', '    server c 127.0.0.1:@c disabled',
+    ],
+    run: async (c) => (await onOneConnection(c.port(), [
+      get('/b/1'), get('/x/1'), get('/b/2'), get('/c/1'), get('/x/2'), get('/x/3'), get('/c/2'), get('/y', 'test.local', 'X-To-B: 1\r\n'), get('/x/4'),
+    ])).map(serverOf),
+    expect: (o: string[]) => (o[0] === 'b' && o[2] === 'b' && o[3] === 'a' && o[6] === 'a' && o[7] === 'b' ? [] : [`servers ${o.join()}`]),
+  },
+  {
     name: 'pipelined requests sent with the FIN: every one answered, then the close',
     config: [
       'frontend fe', '    bind 127.0.0.1:@fe', '    default_backend be',

@@ -35,6 +35,13 @@ const SCENARIOS: readonly Scenario[] = [
     name: 'source consistent', backend: ['balance source', 'hash-type consistent', 'server a 127.0.0.1:@a', 'server b 127.0.0.1:@b', 'server c 127.0.0.1:@c'], upstreams: ['a', 'b', 'c'], count: 24,
     srcs: Array.from({ length: 24 }, (_, i) => `127.0.0.${i + 2}`),
   },
+  {
+    name: 'use-server by source address, a DOWN one passed over',
+    backend: ['balance roundrobin', 'use-server b if { src 127.0.0.5 }', 'use-server c if { src 127.0.0.6 }', 'use-server a if { src 127.0.0.6 }',
+      'server a 127.0.0.1:@a', 'server b 127.0.0.1:@b', 'server c 127.0.0.1:@c disabled'],
+    upstreams: ['a', 'b', 'c'], count: 10,
+    srcs: ['127.0.0.5', '127.0.0.2', '127.0.0.6', '127.0.0.3', '127.0.0.5', '127.0.0.4', '127.0.0.6', '127.0.0.7', '127.0.0.5', '127.0.0.8'],
+  },
   { name: 'backup takeover', backend: ['server a 127.0.0.1:@a disabled', 'server b1 127.0.0.1:@b1 backup', 'server b2 127.0.0.1:@b2 backup'], upstreams: ['a', 'b1', 'b2'], count: 4 },
   {
     name: 'refused server with option redispatch', backend: ['balance roundrobin', 'option redispatch', 'timeout connect 200ms', 'server dead 127.0.0.1:@dead', 'server a 127.0.0.1:@a', 'server b 127.0.0.1:@b'],

@@ -71,7 +71,7 @@ export function makeServeRuntime(cfg: HalyardConfig, quiet: boolean): ServeRunti
     frontends: rt.frontends,
     backendSessions: (name) => rt.backends.get(name)?.counters.cumSess ?? 0,
     start: async () => {
-      sockets = await openStatsSockets(cli, cfg.global.statsSockets, cfg.global.statsTimeout);
+      sockets = await openStatsSockets(cli, cfg.global.statsSockets, cfg.global.statsTimeout, cfg.global.statsMaxconn);
     },
     stopping: () => { stopping = true; },
     close: () => {

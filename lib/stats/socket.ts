@@ -57,8 +57,11 @@ function serve(ctx: CliContext, cfg: StatsSocketConfig, timeout: number, sock: S
 }
 
 /** Opens one stats socket; rejects with a message naming the address on failure. */
-export async function openStatsSocket(ctx: CliContext, cfg: StatsSocketConfig, timeout = 10_000): Promise<StatsSocket> {
+export async function openStatsSocket(ctx: CliContext, cfg: StatsSocketConfig, timeout = 10_000, maxconn = 10): Promise<StatsSocket> {
   const server = createServer({ allowHalfOpen: true }, (s) => serve(ctx, cfg, timeout, s));
+  // global `stats maxconn` (HAProxy's default 10) per socket; Node closes a connection beyond it
+  // at once where HAProxy leaves it waiting in the backlog
+  server.maxConnections = maxconn;
   const path = cfg.family === 'unix' ? cfg.path ?? cfg.address : null;
   if (path !== null) {
     // HAProxy replaces a socket file left by a previous process; anything else is an error
@@ -99,10 +102,10 @@ export async function openStatsSocket(ctx: CliContext, cfg: StatsSocketConfig, t
 }
 
 /** Opens every configured stats socket, or none (closing the opened ones) if one fails. */
-export async function openStatsSockets(ctx: CliContext, cfgs: readonly StatsSocketConfig[], timeout?: number): Promise<StatsSocket[]> {
+export async function openStatsSockets(ctx: CliContext, cfgs: readonly StatsSocketConfig[], timeout?: number, maxconn?: number): Promise<StatsSocket[]> {
   const out: StatsSocket[] = [];
   try {
-    for (const c of cfgs) out.push(await openStatsSocket(ctx, c, timeout));
+    for (const c of cfgs) out.push(await openStatsSocket(ctx, c, timeout, maxconn));
   } catch (e: unknown) {
     await Promise.all(out.map((s) => s.close()));
     throw e;

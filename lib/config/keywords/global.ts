@@ -233,7 +233,13 @@ const tuneKept = (c: GlobalKwContext): ParseResult => {
 
 const TLS = 'Halyard has no TLS';
 const ROWS: readonly GlobalKeyword[] = [
-  { name: 'chroot', parse: oncePath('a directory', (c) => c.global.chroot, (c, s) => { c.global.chroot = s; }) },
+  {
+    // Node has no chroot(2): the path is checked as HAProxy checks it, then a warning says so
+    name: 'chroot', parse: (c) => {
+      const r = oncePath('a directory', (g) => g.global.chroot, (g, s) => { g.global.chroot = s; })(c);
+      return r ?? noEffect(`'chroot'`, 'Node cannot change its root directory; the process keeps its own');
+    },
+  },
   { name: 'daemon', parse: flag((c) => { c.global.daemon = true; }) },
   {
     name: 'description', parse: (c) => {

@@ -62,6 +62,8 @@ export function parseStatsSocket(a: readonly string[], loc: Loc): StatsSocketCon
       case 'severity-output':
         if (v === undefined) return missing('missing severity format');
         if (v !== 'none' && v !== 'number' && v !== 'string') return wrapped(`'severity-output' only supports 'none', 'number', and 'string' (got '${v}')`);
+        // the runtime API does not prefix its messages with a severity: only the default is honest
+        if (v !== 'none') return alert('HLY_CFG_UNSUPPORTED', `${SS} option 'severity-output ${v}' is not supported by Halyard (only 'none').`);
         s.severityOutput = v; i++; continue;
       case 'mode':
         if (v === undefined || !/^[0-7]+$/.test(v)) return missing(v === undefined ? 'missing mode' : `invalid mode '${v}'`);

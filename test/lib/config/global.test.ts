@@ -6,7 +6,7 @@ import { haproxyBestMatch } from '../../../lib/config/keywords/suggest.js';
 const g = (body: string): string => pair('', '', body.split('\n').map((l) => `    ${l}\n`).join(''));
 
 const cases: Case[] = [
-  { name: 'maxconn, nbthread, daemon, pidfile, chroot, node, description, ulimit-n are accepted', cfg: g('maxconn 2000\nnbthread 4\ndaemon\npidfile /run/h.pid\nchroot /var/empty\nnode lb-1\ndescription main load balancer\nulimit-n 65536\nhard-stop-after 30s\nspread-checks 5\nstats timeout 30s'), verdict: 'valid', clean: true },
+  { name: 'maxconn, nbthread, daemon, pidfile, node, description, ulimit-n are accepted', cfg: g('maxconn 2000\nnbthread 4\ndaemon\npidfile /run/h.pid\nnode lb-1\ndescription main load balancer\nulimit-n 65536\nhard-stop-after 30s\nspread-checks 5\nstats timeout 30s'), verdict: 'valid', clean: true },
   { name: 'an unknown global keyword suggests the one HAProxy suggests', cfg: g('maxconnn 10'), verdict: 'invalid', line: 2, msg: `unknown keyword 'maxconnn' in 'global' section; did you mean 'maxconn' maybe ?` },
   { name: '"bind" in global suggests unix-bind like HAProxy', cfg: g('bind :80'), verdict: 'invalid', line: 2, msg: `unknown keyword 'bind' in 'global' section; did you mean 'unix-bind' maybe ?` },
   { name: 'an unknown tune.* keyword has no suggestion', cfg: g('tune.nosuch 1'), verdict: 'invalid', line: 2, msg: `unknown keyword 'tune.nosuch' in 'global' section` },
@@ -20,6 +20,7 @@ const cases: Case[] = [
   { name: 'maxconn without a value is an error', cfg: g('maxconn'), verdict: 'invalid', msg: `'maxconn' expects an integer argument.` },
   { name: 'pidfile twice is reported and ignored', cfg: g('pidfile /a\npidfile /b'), verdict: 'valid', line: 3, msg: `'pidfile' already specified. Continuing.` },
   { name: 'pidfile needs a file name', cfg: g('pidfile'), verdict: 'invalid', msg: `'pidfile' expects a file name as an argument.` },
+  { name: 'chroot is accepted with a warning that Node cannot chroot', cfg: g('chroot /var/empty'), verdict: 'valid', severity: 'warning', msg: `'chroot' has no effect in Halyard (Node cannot change its root directory; the process keeps its own); ignored.` },
   { name: 'chroot needs a directory (which -c does not check)', cfg: g('chroot'), verdict: 'invalid', msg: `'chroot' expects a directory as an argument.` },
   { name: 'hard-stop-after with a bad unit', cfg: g('hard-stop-after 10q'), verdict: 'invalid', msg: `unexpected character 'q' in argument to <hard-stop-after>.` },
   { name: 'hard-stop-after needs a value', cfg: g('hard-stop-after'), verdict: 'invalid', msg: `'hard-stop-after' expects <time> as argument.` },

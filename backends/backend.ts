@@ -182,6 +182,8 @@ export class Backend {
     }
     this.commit(srv);
     if (this.stateListener !== null) this.stateListener(this, srv, previous, reason);
+    // servers with `track` follow (HAProxy's srv_update_status walks srv->trackers)
+    for (const t of srv.trackers) t.be.setServerState(t.srv, state, `via ${this.name}/${srv.name}`);
     return true;
   }
 
@@ -208,6 +210,14 @@ export class Backend {
     }
     this.commit(srv);
     if (this.stateListener !== null) this.stateListener(this, srv, previous, reason);
+    // trackers inherit maintenance and drain (IMAINT / IDRAIN), and come back with this one
+    const maint = srv.inMaint;
+    const drain = srv.draining;
+    for (const t of srv.trackers) {
+      if (((t.srv.admin & SrvAdmin.IMAINT) !== 0) !== maint) t.be.setAdmin(t.srv, SrvAdmin.IMAINT, maint, reason);
+      if (((t.srv.admin & SrvAdmin.IDRAIN) !== 0) !== drain) t.be.setAdmin(t.srv, SrvAdmin.IDRAIN, drain, reason);
+      if (!maint && !t.srv.inMaint && t.srv.state !== srv.state) t.be.setServerState(t.srv, srv.state, `via ${this.name}/${srv.name}`);
+    }
   }
 
   /**

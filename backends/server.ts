@@ -86,6 +86,13 @@ export class ServerCounters {
   readonly rate = new RateCounter();
 }
 
+/** What a tracked server needs of a tracker's backend to hand it a state (Backend implements it). */
+export interface TrackerBackend {
+  readonly name: string;
+  setServerState(srv: Server, state: SrvState, reason?: string): boolean;
+  setAdmin(srv: Server, flag: number, on: boolean, reason?: string): void;
+}
+
 /** What a `server` line gives the runtime object (the compiled model fills this in). */
 export interface ServerConfig {
   readonly name: string;
@@ -202,6 +209,9 @@ export class Server {
   queueLength = 0;
   readonly counters = new ServerCounters();
   readonly conns: ConnCounts;
+  /** `track`: the server whose state this one follows, and the servers that follow this one */
+  tracked: { readonly be: { readonly name: string }; readonly srv: Server } | null = null;
+  readonly trackers: { readonly be: TrackerBackend; readonly srv: Server }[] = [];
 
   /** Scratch used by the map balancer while rebuilding (HAProxy's wscore): uint32. */
   wscore = 0;

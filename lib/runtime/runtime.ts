@@ -11,6 +11,7 @@
  * HTTP frontends when no HTTP engine is plugged in.
  */
 import type { Backend } from '../../backends/backend.js';
+import { SrvAdmin, type Server } from '../../backends/server.js';
 import { TcpFrontend, type SwitchRule } from '../../frontends/tcp/frontend.js';
 import { HalyardError } from '../errors.js';
 import type { HalyardConfig, Mode, ProxyConfig } from '../config/model.js';
@@ -117,6 +118,37 @@ export class Runtime {
 const isFrontend = (px: ProxyConfig): boolean => px.kind === 'frontend' || px.kind === 'listen';
 const isBackend = (px: ProxyConfig): boolean => px.kind === 'backend' || px.kind === 'listen';
 
+/**
+ * `track [be/]srv`: each tracking server follows its target's state and maintenance from now
+ * on (Backend propagates changes), starting from the target's current ones. -c has checked the
+ * targets (they exist, end in a checked server, no loop).
+ */
+function linkTracking(pools: ReadonlyMap<string, BackendRuntime>): void {
+  const links: { be: Backend; srv: Server; target: Server }[] = [];
+  for (const b of pools.values()) {
+    b.px.servers.forEach((sc, i) => {
+      const srv = b.be.servers[i];
+      if (sc.track === undefined || srv === undefined) return;
+      const slash = sc.track.indexOf('/');
+      const tb = slash >= 0 ? pools.get(sc.track.slice(0, slash)) : b;
+      const target = tb?.be.servers.find((x) => x.name === (slash >= 0 ? sc.track?.slice(slash + 1) : sc.track));
+      if (tb === undefined || target === undefined) {
+        throw new HalyardError('HLY_CFG_REFERENCE', `${sc.loc.file}:${sc.loc.line} : unable to find '${sc.track}' for tracking.`);
+      }
+      srv.tracked = { be: tb.be, srv: target };
+      target.trackers.push({ be: b.be, srv });
+      links.push({ be: b.be, srv, target });
+    });
+  }
+  // the starting state: a chain settles in as many passes as it is long
+  for (let pass = 0; pass < links.length; pass++) {
+    for (const { be, srv, target } of links) {
+      if (target.inMaint && (srv.admin & SrvAdmin.IMAINT) === 0) be.setAdmin(srv, SrvAdmin.IMAINT, true);
+      if (!srv.inMaint && srv.state !== target.state) be.setServerState(srv, target.state);
+    }
+  }
+}
+
 export function buildRuntime(config: HalyardConfig, opts: RuntimeOptions = {}): Runtime {
   const loggerOf = opts.logger ?? (() => NOOP_LOGGER);
   const global = new GlobalLimit(config.global.maxconn ?? 0);
@@ -129,6 +161,7 @@ export function buildRuntime(config: HalyardConfig, opts: RuntimeOptions = {}): 
   }
   const backends = new Map<string, Backend>();
   for (const [name, b] of pools) backends.set(name, b.be);
+  linkTracking(pools);
 
   const frontends: Frontend[] = [];
   for (const px of config.proxies) {

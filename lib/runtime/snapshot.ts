@@ -139,6 +139,8 @@ export interface ServerStats {
   readonly needEst: number;
   /** `pool-max-conn`, null when unlimited */
   readonly ilim: number | null;
+  /** `track`: "backend/server" of the server this one follows, else null */
+  readonly tracked: string | null;
   /** effective weight in the user's scale (HAProxy shows cur_eweight scaled back) */
   readonly weight: number;
   /** user weight (`set weight` changes it) and configured weight */
@@ -275,9 +277,18 @@ function checkStats(srv: Server, hc: CheckView): CheckStats {
   };
 }
 
-/** The status text of a server as HAProxy's stats show it (srv_hlt_st). */
+/** The end of a `track` chain: the server whose check decides (HAProxy's `ref`). */
+function trackedRoot(srv: Server): Server {
+  let ref = srv;
+  for (let n = 0; ref.tracked !== null && n < 64; n++) ref = ref.tracked.srv;
+  return ref;
+}
+
+/** The status text of a server as HAProxy's stats show it (srv_hlt_st); `hc`: its check, or its tracked server's. */
 export function serverStatusText(srv: Server, hc: CheckView | undefined): string {
   if ((srv.admin & SrvAdmin.RMAINT) !== 0) return 'MAINT (resolution)';
+  const via = srv.tracked;
+  if ((srv.admin & SrvAdmin.IMAINT) !== 0 && via !== null) return `MAINT (via ${via.be.name}/${via.srv.name})`;
   if (srv.inMaint) return 'MAINT';
   const checked = hc !== undefined && !hc.adminDisabled;
   const max = hc !== undefined ? hc.rise + hc.fall - 1 : 0;
@@ -340,8 +351,9 @@ export function snapshotOf(rt: Runtime): RuntimeSnapshot {
         qcur: s.queueLength, qmax: s.counters.maxQueue, qlimit: s.maxqueue > 0 ? s.maxqueue : null,
         icur: s.conns.idle, idleCur: s.conns.idle - s.conns.safe, safeCur: s.conns.safe, usedCur: s.conns.used,
         needEst: s.conns.estNeed, ilim: s.conns.maxIdle !== -1 ? s.conns.maxIdle : null,
+        tracked: s.tracked === null ? null : `${s.tracked.be.name}/${s.tracked.srv.name}`,
         weight: userScale(be, s.curEweight), uweight: s.uweight, iweight: s.iweight, backup: s.backup,
-        status: serverStatusText(s, hc), opState: s.state, admin: s.admin, everMaint: s.wasInMaint,
+        status: serverStatusText(s, checkOf(trackedRoot(s))), opState: s.state, admin: s.admin, everMaint: s.wasInMaint,
         lastchg: secondsSince(now, s.lastChange),
         downtime: enabled ? Math.floor((s.counters.downTime + down) / 1000) : null,
         chkdown: enabled ? s.counters.downTrans : null,

@@ -98,7 +98,7 @@ const DEFS: readonly Def[] = [
   ['sid', 'KGS', 'u32', zero, zero, (r) => sv(r).sid],
   ['throttle', 'MaP', 'u32', 0, 0, (r) => sv(r).throttle],
   ['lbtot', 'MCP', 'u64', 0, (r) => be(r).lbtot, (r) => sv(r).lbtot],
-  ['tracked', 'CNS', 'str', 0, 0, 0],
+  ['tracked', 'CNS', 'str', 0, 0, (r) => sv(r).tracked],
   ['type', 'CGS', 'u32', () => 0, () => 1, () => 2],
   ['rate', { F: 'MRP', B: 'MGP', S: 'MRP' }, 'u32', (r) => fe(r).rate, (r) => be(r).rate, (r) => sv(r).rate],
   ['rate_lim', 'CLP', 'u32', (r) => fe(r).rate_lim, 0, 0],

@@ -152,7 +152,9 @@ export function checkSettings(px: Pick<ProxyConfig, 'timeouts'>, sc: ModelServer
     rise: sc.rise,
     fall: sc.fall,
     timeouts: { inter: sc.inter, connect: px.timeouts.connect ?? 0, check: px.timeouts.check ?? 0 },
-    target: { host: sc.checkAddr ?? srv.address, port, sendProxy: own ? (sc.sendProxy ?? null) : null },
+    // PROXY header on checks: the server's own send-proxy* when checks go to its address,
+    // always with check-send-proxy (v2 only if the server says send-proxy-v2), as HAProxy
+    target: { host: sc.checkAddr ?? srv.address, port, sendProxy: sc.checkSendProxy ? (sc.sendProxy ?? 'v1') : own ? (sc.sendProxy ?? null) : null },
     spread: Math.min(Math.max(spread, 0), 50),
     slowstart: sc.slowstart,
     observe: sc.observe === 'layer4' || sc.observe === 'layer7' ? sc.observe : null,

@@ -22,7 +22,8 @@ export async function runCheck(args: CliArgs, io: CliIo): Promise<number> {
     }, null, 2) + '\n');
     return code;
   }
-  if (args.quiet) return code;
+  // global `quiet` is -q: nothing printed
+  if (args.quiet || res.config?.global.quiet === true) return code;
   const pid = process.pid;
   let noticed = false;
   for (const d of diags) {

@@ -62,10 +62,10 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     return runCheck(args, io);
   }
   if (args.daemon && !isDaemonChild()) return launchDaemon(argv, io);
-  return runServe(args, io);
+  return runServe(args, io, argv);
 }
 
-async function runServe(args: CliArgs, io: CliIo): Promise<number> {
+async function runServe(args: CliArgs, io: CliIo, argv: readonly string[]): Promise<number> {
   const child = isDaemonChild() ? daemonChildIo() : undefined;
   const out = child?.io ?? io;
   const quiet = args.quiet || child !== undefined;
@@ -74,7 +74,9 @@ async function runServe(args: CliArgs, io: CliIo): Promise<number> {
     softStopPids: args.softStopPids, hardStopPids: args.hardStopPids,
     ...(args.pidfile !== undefined ? { pidfile: args.pidfile } : {}),
     onReady: () => child?.ready(),
-  }, out, (cfg) => makeServeRuntime(cfg, quiet));
+    // global `daemon`: as -D (the daemon itself serves; -d/-db keep it in the foreground)
+    ...(child === undefined && !args.foreground ? { daemonize: () => launchDaemon(argv, io) } : {}),
+  }, out, (cfg) => makeServeRuntime(cfg, quiet || cfg.global.quiet));
   if (code !== 0) child?.failed();
   return code;
 }

@@ -21,6 +21,8 @@ export interface ServeOptions {
   readonly quiet: boolean;
   /** called once listeners are open (daemon mode tells its parent; tests learn the ports) */
   readonly onReady?: (s: Serving) => void;
+  /** global `daemon` in the file: start in the background instead (the exit code for the foreground) */
+  readonly daemonize?: () => Promise<number>;
 }
 
 export interface Serving {
@@ -34,6 +36,35 @@ export interface Serving {
 
 const warn = (io: CliIo, msg: string): void => io.stderr(`[WARNING]  (${process.pid}) : ${msg}\n`);
 const alertLine = (io: CliIo, msg: string): void => io.stderr(`[ALERT]    (${process.pid}) : ${msg}\n`);
+
+/**
+ * HAProxy's set_identity: with a gid, drop the supplementary groups (a warning if that fails)
+ * and set it; then the uid. Returns true when the process must stop (the alert is printed).
+ */
+function setIdentity(g: HalyardConfig['global'], io: CliIo): boolean {
+  if (g.gid !== undefined && g.gid !== 0) {
+    try {
+      if (process.getgroups !== undefined && process.getgroups().length > 0) process.setgroups?.([]);
+    } catch {
+      warn(io, `[halyard.main()] Failed to drop supplementary groups. Using 'gid'/'group' without 'uid'/'user' is generally useless.`);
+    }
+    try {
+      process.setgid?.(g.gid);
+    } catch {
+      alertLine(io, `[halyard.main()] Cannot set gid ${g.gid}.`);
+      return true;
+    }
+  }
+  if (g.uid !== undefined && g.uid !== 0) {
+    try {
+      process.setuid?.(g.uid);
+    } catch {
+      alertLine(io, `[halyard.main()] Cannot set uid ${g.uid}.`);
+      return true;
+    }
+  }
+  return false;
+}
 
 function listenTargets(cfg: HalyardConfig): ListenTarget[] {
   const out: ListenTarget[] = [];
@@ -81,10 +112,17 @@ function ignoreLate(): void {}
 
 export async function serve(opts: ServeOptions, io: CliIo, makeRuntime: RuntimeFactory): Promise<number> {
   const res = await loadConfig(opts.files, { relaxedDns: opts.relaxedDns });
-  // the same diagnostics as -c: a config that -c rejects never starts
-  if (!opts.quiet) for (const d of res.diags) io.stderr(formatDiag(d, process.pid));
+  // the same diagnostics as -c: a config that -c rejects never starts (global `quiet` is -q)
+  const quiet = opts.quiet || res.config?.global.quiet === true;
+  if (!quiet) for (const d of res.diags) io.stderr(formatDiag(d, process.pid));
   if (res.verdict === 'invalid' || res.config === undefined) return 1;
   const cfg = res.config;
+  if (cfg.global.zeroWarning && res.diags.some((d) => d.severity === 'warning')) {
+    if (!quiet) alertLine(io, `config : Some warnings were found and 'zero-warning' is set. Aborting.`);
+    return 1;
+  }
+  // global `daemon` is -D: the foreground process starts the background one and reports
+  if (cfg.global.daemon && opts.daemonize !== undefined) return opts.daemonize();
   let runtime: ServeRuntime;
   try {
     runtime = makeRuntime(cfg);
@@ -117,12 +155,21 @@ export async function serve(opts: ServeOptions, io: CliIo, makeRuntime: RuntimeF
       return 1;
     }
   }
-  if (opts.pidfile !== undefined) {
+  // -p, else global `pidfile`
+  const pidfile = opts.pidfile ?? cfg.global.pidfile;
+  if (pidfile !== undefined) {
     try {
-      writeFileSync(opts.pidfile, `${process.pid}\n`);
+      writeFileSync(pidfile, `${process.pid}\n`);
     } catch (e: unknown) {
-      alertLine(io, `[halyard.main()] Cannot create pidfile ${opts.pidfile}: ${(e as Error).message}`);
+      alertLine(io, `[halyard.main()] Cannot create pidfile ${pidfile}: ${(e as Error).message}`);
     }
+  }
+  // global user/group/uid/gid: drop privileges once everything is bound, as HAProxy does
+  const idError = setIdentity(cfg.global, io);
+  if (idError) {
+    await closeListeners(listeners);
+    runtime.close();
+    return 1;
   }
   signalAll(opts.softStopPids, 'SIGUSR1');
   signalAll(opts.hardStopPids, 'SIGTERM');

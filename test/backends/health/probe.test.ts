@@ -125,6 +125,22 @@ t.test('send-proxy puts a PROXY v1 line before the check request', async (t) => 
   t.match(Buffer.concat(got).toString('latin1'), new RegExp(`^PROXY TCP4 127\\.0\\.0\\.1 127\\.0\\.0\\.1 \\d+ ${port}\\r\\nOPTIONS / HTTP/1\\.0\\r\\n\\r\\n$`));
 });
 
+t.test('check-send-proxy: a PROXY header on checks without send-proxy; v2 with send-proxy-v2', async (t) => {
+  for (const [opts, re] of [
+    ['check-send-proxy', /^PROXY TCP4 127\.0\.0\.1 127\.0\.0\.1 \d+ \d+\r\nOPTIONS \/ HTTP\/1\.0\r\n\r\n$/],
+    ['send-proxy-v2 check-send-proxy', /^\r\n\r\n\0\r\nQUIT\n[\s\S]{4}\x7f\0\0\x01\x7f\0\0\x01[\s\S]{4}OPTIONS \/ HTTP\/1\.0\r\n\r\n$/],
+  ] as const) {
+    const { port, got } = await server(t, (s, g) => {
+      s.on('data', (d: Buffer) => {
+        g.push(d);
+        if (Buffer.concat(g).includes('\r\n\r\n', 20)) s.end('HTTP/1.0 200 OK\r\n\r\n');
+      });
+    });
+    await run('option httpchk', port, opts);
+    t.match(Buffer.concat(got).toString('latin1'), re, opts);
+  }
+});
+
 const reply = (status: string, body = ''): string => `HTTP/1.1 ${status}\r\ncontent-length: ${body.length}\r\n\r\n${body}`;
 
 /** [label, backend lines, the server's answer, status, code, info] */

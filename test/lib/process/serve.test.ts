@@ -167,6 +167,60 @@ t.test('-p writes the pid; -D detaches and the daemon serves until SIGTERM', asy
   t.pass('daemon stopped');
 });
 
+t.test('global daemon and pidfile do what -D and -p do', async (t) => {
+  const a = await named('a');
+  t.teardown(() => a.server.close());
+  const port = await freePort();
+  const pidfile = join(dir, 'g.pid');
+  const cfg = tcpCfg(port, [`server a 127.0.0.1:${a.port}`]).replace('global\n', `global\n    daemon\n    pidfile ${pidfile}\n`);
+  const p = start('-f', cfgFile(cfg));
+  t.equal(await p.exit, 0, 'the foreground process returns once the daemon listens');
+  const pid = Number(readFileSync(pidfile, 'utf8').trim());
+  t.not(pid, p.child.pid, 'the pidfile names the daemon');
+  t.equal(await ask(port), 'a');
+  process.kill(pid, 'SIGTERM');
+  for (;;) {
+    if (await ask(port) === '') break;
+  }
+  t.pass('daemon stopped');
+});
+
+t.test('global user and group: the serving process drops to them once bound', { skip: process.getuid?.() === 0 ? false : 'needs root' }, async (t) => {
+  const a = await named('a');
+  t.teardown(() => a.server.close());
+  const port = await freePort();
+  const cfg = tcpCfg(port, [`server a 127.0.0.1:${a.port}`]).replace('global\n', 'global\n    user nobody\n    group nogroup\n');
+  const p = start('-f', cfgFile(cfg));
+  t.teardown(() => { p.child.kill('SIGKILL'); });
+  let got = '';
+  while (got === '' && p.child.exitCode === null) got = await ask(port);
+  t.equal(got, 'a', 'serves');
+  const status = readFileSync(`/proc/${p.child.pid}/status`, 'utf8');
+  const uid = /^Uid:\s+(\d+)\s+(\d+)/m.exec(status);
+  const gid = /^Gid:\s+(\d+)\s+(\d+)/m.exec(status);
+  t.same([uid?.[1], uid?.[2], gid?.[1], gid?.[2]], ['65534', '65534', '65534', '65534'], 'real and effective ids are nobody/nogroup');
+  t.match(/^Groups:[ \t]*(.*)$/m.exec(status)?.[1]?.trim() ?? '?', /^(65534)?$/, 'no supplementary groups left from root');
+});
+
+t.test('global zero-warning stops a start with warnings; global quiet silences them', async (t) => {
+  const port = await freePort();
+  // no timeouts: HAProxy's "missing timeouts" warnings
+  const noTimeouts = `global\n    ZW\ndefaults\n    mode tcp\nfrontend fe\n    bind 127.0.0.1:${port}\n    default_backend be\nbackend be\n    server s 127.0.0.1:9\n`;
+  const z = start('-f', cfgFile(noTimeouts.replace('ZW', 'zero-warning')));
+  t.equal(await z.exit, 1);
+  t.match(z.err, "missing timeouts for frontend 'fe'");
+  t.match(z.err, "Some warnings were found and 'zero-warning' is set. Aborting.");
+  const q = start('-f', cfgFile(noTimeouts.replace('ZW', 'quiet')));
+  t.teardown(() => { q.child.kill('SIGKILL'); });
+  for (;;) {
+    // serving: a connection is accepted (and closed, the server port refuses)
+    const c = connect(port, '127.0.0.1');
+    const ok = await new Promise<boolean>((r) => { c.on('connect', () => { c.destroy(); r(true); }); c.on('error', () => r(false)); });
+    if (ok) break;
+  }
+  t.equal(q.err, '', 'nothing on stderr');
+});
+
 t.test('-D with a bad config prints the error on the terminal and exits 1', async (t) => {
   const busy = createServer();
   await new Promise<void>((r) => busy.listen(0, '127.0.0.1', r));

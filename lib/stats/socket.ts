@@ -61,7 +61,9 @@ export async function openStatsSocket(ctx: CliContext, cfg: StatsSocketConfig, t
   const server = createServer({ allowHalfOpen: true }, (s) => serve(ctx, cfg, timeout, s));
   // global `stats maxconn` (HAProxy's default 10) per socket; Node closes a connection beyond it
   // at once where HAProxy leaves it waiting in the backlog
-  server.maxConnections = maxconn;
+  const own = Number(cfg.options.maxconn ?? 0);
+  server.maxConnections = own > 0 ? own : maxconn;
+  const backlog = Number(cfg.options.backlog ?? 0);
   const path = cfg.family === 'unix' ? cfg.path ?? cfg.address : null;
   if (path !== null) {
     // HAProxy replaces a socket file left by a previous process; anything else is an error
@@ -73,8 +75,8 @@ export async function openStatsSocket(ctx: CliContext, cfg: StatsSocketConfig, t
   }
   await new Promise<void>((resolve, reject) => {
     server.once('error', (e: NodeJS.ErrnoException) => reject(new Error(`cannot bind stats socket '${cfg.address}': ${e.code ?? e.message}`)));
-    if (path !== null) server.listen(path, () => resolve());
-    else server.listen(cfg.port ?? 0, cfg.host, () => resolve());
+    const opts = { ...(path !== null ? { path } : { port: cfg.port ?? 0, host: cfg.host }), ...(backlog > 0 ? { backlog } : {}) };
+    server.listen(opts, () => resolve());
   });
   server.on('error', () => undefined);
   if (path !== null) {

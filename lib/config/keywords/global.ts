@@ -268,7 +268,11 @@ const ROWS: readonly GlobalKeyword[] = [
   { name: 'spread-checks', parse: parseSpreadChecks },
   { name: 'stats', parse: parseStats },
   { name: 'uid', parse: (c) => parseUidGid(c, false) },
-  { name: 'ulimit-n', parse: onceInt((c) => c.global.ulimitN, (c, n) => { c.global.ulimitN = n; }) },
+  {
+    // Node cannot raise RLIMIT_NOFILE: the value is shown by `show info`, the limit stays the shell's
+    name: 'ulimit-n', parse: (c) => onceInt((g) => g.global.ulimitN, (g, n) => { g.global.ulimitN = n; })(c)
+      ?? noEffect(`'ulimit-n'`, 'Node cannot raise the open-file limit; set it before starting (ulimit -n)'),
+  },
   { name: 'unsetenv', parse: unsetenv },
   { name: 'user', parse: (c) => parseUser(c, false) },
   { name: 'zero-warning', parse: flag((c) => { c.global.zeroWarning = true; }) },

@@ -48,7 +48,6 @@ export function parseLogTarget(a: readonly string[], loc: Loc, inGlobal = false)
   let i = 2;
   let len: number | undefined;
   let format: string | undefined;
-  let sample: { ranges: [number, number][]; size: number } | undefined;
   if (a[i] === 'len') {
     const n = atol(a[i + 1] ?? '');
     if (n < 80 || n > 65535) return bad(`invalid log length '${a[i + 1] ?? ''}', must be between 80 and 65535`);
@@ -62,7 +61,8 @@ export function parseLogTarget(a: readonly string[], loc: Loc, inGlobal = false)
   if (a[i] === 'sample') {
     const s = parseSample(a[i + 1] ?? '');
     if (typeof s === 'string') return bad(s);
-    sample = s; i += 2;
+    // log sampling is not implemented: every line would be sent
+    return alert('HLY_CFG_UNSUPPORTED', `'log ... sample' is not supported by Halyard.`);
   }
   const facility = a[i] ?? '';
   if (!(FACILITIES as readonly string[]).includes(facility)) return bad(`unknown log facility '${facility}'`);
@@ -86,7 +86,6 @@ export function parseLogTarget(a: readonly string[], loc: Loc, inGlobal = false)
     ...(level !== undefined && level !== '' ? { level } : {}),
     ...(minLevel !== undefined && minLevel !== '' ? { minLevel } : {}),
     ...(len !== undefined ? { len } : {}),
-    ...(sample !== undefined ? { sample } : {}),
   };
 }
 

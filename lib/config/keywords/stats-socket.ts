@@ -15,6 +15,8 @@ const wrapped = (inner: string): Verdict => alert('HLY_CFG_BAD_ARG', `${SS} : '$
 const TLS_WORDS = new Set(['ssl', 'crt', 'crt-list', 'ca-file', 'verify', 'alpn', 'ciphers', 'ciphersuites', 'npn', 'curves', 'ecdhe', 'crl-file']);
 const FLAGS = new Set(['accept-proxy', 'transparent', 'v4v6', 'v6only', 'defer-accept', 'tfo']);
 const VALUED = new Set(['name', 'id', 'maxconn', 'backlog', 'process', 'thread', 'nice', 'interface', 'mss', 'namespace', 'shards', 'tcp-ut', 'proto']);
+/** the options a stats socket honours: maxconn and backlog (listen), name and id (labels) */
+const KEPT = new Set(['name', 'id', 'maxconn', 'backlog']);
 
 function parseAddress(text: string): Pick<StatsSocketConfig, 'family' | 'path' | 'host' | 'port'> | Verdict {
   let t = text;
@@ -76,7 +78,11 @@ export function parseStatsSocket(a: readonly string[], loc: Loc): StatsSocketCon
         s[k] = v; i++; continue;
       default:
     }
-    if (FLAGS.has(k)) { s.options[k] = true; continue; }
+    if (FLAGS.has(k) || (VALUED.has(k) && !KEPT.has(k))) {
+      if (VALUED.has(k) && v === undefined) return missing('missing value');
+      // a stats socket is a plain listener here: these would be silently ignored
+      return alert('HLY_CFG_UNSUPPORTED', `${SS} option '${k}' is not supported by Halyard.`);
+    }
     if (VALUED.has(k)) {
       if (v === undefined) return missing('missing value');
       s.options[k] = v; i++; continue;

@@ -6,7 +6,7 @@ import { haproxyBestMatch } from '../../../lib/config/keywords/suggest.js';
 const g = (body: string): string => pair('', '', body.split('\n').map((l) => `    ${l}\n`).join(''));
 
 const cases: Case[] = [
-  { name: 'maxconn, nbthread, daemon, pidfile, node, description, ulimit-n are accepted', cfg: g('maxconn 2000\nnbthread 4\ndaemon\npidfile /run/h.pid\nnode lb-1\ndescription main load balancer\nulimit-n 65536\nhard-stop-after 30s\nspread-checks 5\nstats timeout 30s'), verdict: 'valid', clean: true },
+  { name: 'maxconn, nbthread, daemon, pidfile, node, description are accepted', cfg: g('maxconn 2000\nnbthread 4\ndaemon\npidfile /run/h.pid\nnode lb-1\ndescription main load balancer\nhard-stop-after 30s\nspread-checks 5\nstats timeout 30s'), verdict: 'valid', clean: true },
   { name: 'an unknown global keyword suggests the one HAProxy suggests', cfg: g('maxconnn 10'), verdict: 'invalid', line: 2, msg: `unknown keyword 'maxconnn' in 'global' section; did you mean 'maxconn' maybe ?` },
   { name: '"bind" in global suggests unix-bind like HAProxy', cfg: g('bind :80'), verdict: 'invalid', line: 2, msg: `unknown keyword 'bind' in 'global' section; did you mean 'unix-bind' maybe ?` },
   { name: 'an unknown tune.* keyword has no suggestion', cfg: g('tune.nosuch 1'), verdict: 'invalid', line: 2, msg: `unknown keyword 'tune.nosuch' in 'global' section` },
@@ -20,6 +20,10 @@ const cases: Case[] = [
   { name: 'maxconn without a value is an error', cfg: g('maxconn'), verdict: 'invalid', msg: `'maxconn' expects an integer argument.` },
   { name: 'pidfile twice is reported and ignored', cfg: g('pidfile /a\npidfile /b'), verdict: 'valid', line: 3, msg: `'pidfile' already specified. Continuing.` },
   { name: 'pidfile needs a file name', cfg: g('pidfile'), verdict: 'invalid', msg: `'pidfile' expects a file name as an argument.` },
+  { name: 'stats socket listener options that would be ignored are refused', cfg: g('stats socket /tmp/x.sock accept-proxy'), verdict: 'invalid', msg: `'stats socket' option 'accept-proxy' is not supported by Halyard.` },
+  { name: 'stats socket maxconn, backlog, name and id are kept', cfg: g('stats socket /tmp/x.sock maxconn 3 backlog 5 name cli id 7'), verdict: 'valid', clean: true },
+  { name: 'log sample is refused (not implemented)', cfg: g('log 127.0.0.1:514 sample 1:2 local0'), verdict: 'invalid', msg: `'log ... sample' is not supported by Halyard.` },
+  { name: 'ulimit-n is accepted with a warning that Node cannot raise the limit', cfg: g('ulimit-n 65536'), verdict: 'valid', severity: 'warning', msg: `'ulimit-n' has no effect in Halyard (Node cannot raise the open-file limit; set it before starting (ulimit -n)); ignored.` },
   { name: 'chroot is accepted with a warning that Node cannot chroot', cfg: g('chroot /var/empty'), verdict: 'valid', severity: 'warning', msg: `'chroot' has no effect in Halyard (Node cannot change its root directory; the process keeps its own); ignored.` },
   { name: 'chroot needs a directory (which -c does not check)', cfg: g('chroot'), verdict: 'invalid', msg: `'chroot' expects a directory as an argument.` },
   { name: 'hard-stop-after with a bad unit', cfg: g('hard-stop-after 10q'), verdict: 'invalid', msg: `unexpected character 'q' in argument to <hard-stop-after>.` },
@@ -43,7 +47,7 @@ const cases: Case[] = [
   { name: 'stats timeout with a bad unit', cfg: g('stats timeout 10x'), verdict: 'invalid', msg: `'stats timeout' : unexpected character 'x'` },
   { name: 'stats with an unknown word', cfg: g('stats frobnicate'), verdict: 'invalid', msg: `'stats' only supports 'socket', 'maxconn', 'bind-process' and 'timeout' (got 'frobnicate')` },
   // log
-  { name: 'log forms: address:port, default port, len/format, stdout, stderr, /dev/log, ipv6, fd@', cfg: g('log 127.0.0.1:514 local0\nlog 127.0.0.1 local1 notice\nlog 127.0.0.1:515 len 2048 format rfc5424 local2 info notice\nlog stdout format raw local0\nlog stderr local0 err\nlog /dev/log local0 debug\nlog [::1]:514 local3\nlog fd@3 local4\nlog 127.0.0.1:514 sample 1:2 local0'), verdict: 'valid', clean: true },
+  { name: 'log forms: address:port, default port, len/format, stdout, stderr, /dev/log, ipv6, fd@', cfg: g('log 127.0.0.1:514 local0\nlog 127.0.0.1 local1 notice\nlog 127.0.0.1:515 len 2048 format rfc5424 local2 info notice\nlog stdout format raw local0\nlog stderr local0 err\nlog /dev/log local0 debug\nlog [::1]:514 local3\nlog fd@3 local4'), verdict: 'valid', clean: true },
   { name: 'log with a bad facility', cfg: g('log 127.0.0.1 local9'), verdict: 'invalid', msg: `log : unknown log facility 'local9'` },
   { name: 'log with a bad level', cfg: g('log 127.0.0.1 local0 loud'), verdict: 'invalid', msg: `log : unknown optional log level 'loud'` },
   { name: 'log with a bad format', cfg: g('log 127.0.0.1 format json local0'), verdict: 'invalid', msg: `log : unknown log format 'json'` },

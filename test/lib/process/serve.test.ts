@@ -202,6 +202,14 @@ t.test('global user and group: the serving process drops to them once bound', { 
   t.match(/^Groups:[ \t]*(.*)$/m.exec(status)?.[1]?.trim() ?? '?', /^(65534)?$/, 'no supplementary groups left from root');
 });
 
+t.test('a bind maxconn (accepted by -c as HAProxy does) is refused at start, naming the line', async (t) => {
+  const port = await freePort();
+  const f = cfgFile(tcpCfg(port, ['server s 127.0.0.1:9']).replace(`bind 127.0.0.1:${port}`, `bind 127.0.0.1:${port} maxconn 5`));
+  const p = start('-f', f);
+  t.equal(await p.exit, 1);
+  t.match(p.err, `${f}:11 : 'bind' option 'maxconn' is not supported by Halyard yet`);
+});
+
 t.test('global zero-warning stops a start with warnings; global quiet silences them', async (t) => {
   const port = await freePort();
   // no timeouts: HAProxy's "missing timeouts" warnings

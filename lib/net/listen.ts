@@ -118,17 +118,58 @@ function applyUnixPerms(ep: Endpoint): void {
   if (uid !== undefined || gid !== undefined) chownSync(u.path, uid ?? -1, gid ?? -1);
 }
 
+/** accept-proxy listeners, by their net.Server: the listener's name in HAProxy's logs */
+const proxyListeners = new WeakMap<Server, string>();
+
+/**
+ * For a socket accepted on a `bind ... accept-proxy` listener, the listener's name as HAProxy's
+ * logs give it (its `name`, else its numeric id: 1, 2, ... in bind order within the proxy);
+ * undefined for any other socket.
+ */
+export function acceptProxyListener(sock: Socket): string | undefined {
+  const srv = (sock as Socket & { server?: Server }).server;
+  return srv === undefined ? undefined : proxyListeners.get(srv);
+}
+
+/** HAProxy's listener ids per proxy: a bind's `id`, else the next free number from 1, in order. */
+class ListenerIds {
+  private readonly used = new Map<string, Set<number>>();
+  private readonly next = new Map<string, number>();
+
+  constructor(targets: readonly ListenTarget[]) {
+    for (const t of targets) if (t.bind.options.id !== undefined) this.usedBy(t.proxy).add(t.bind.options.id);
+  }
+
+  private usedBy(proxy: string): Set<number> {
+    let u = this.used.get(proxy);
+    if (u === undefined) this.used.set(proxy, (u = new Set()));
+    return u;
+  }
+
+  take(t: ListenTarget): number {
+    if (t.bind.options.id !== undefined) return t.bind.options.id;
+    const used = this.usedBy(t.proxy);
+    let id = this.next.get(t.proxy) ?? 1;
+    while (used.has(id)) id++;
+    this.next.set(t.proxy, id + 1);
+    return id;
+  }
+}
+
 /**
  * Open every listener of `targets`. All or nothing: on the first failure the ones already open
  * are closed and a BindError says which bind line and why (HAProxy's "cannot bind socket" line).
  */
 export async function openListeners(targets: readonly ListenTarget[], onConnection: OnConnection): Promise<OpenListener[]> {
   const open: OpenListener[] = [];
+  const ids = new ListenerIds(targets);
   try {
     for (const t of targets) {
       for (const a of t.bind.addresses) {
         for (const ep of endpoints(a, t.bind)) {
           const server = createServer({ allowHalfOpen: true, pauseOnConnect: true });
+          const id = ids.take(t);
+          if (t.bind.options.acceptProxy === true) proxyListeners.set(server, t.bind.options.name ?? String(id));
           const l: OpenListener = { proxy: t.proxy, bind: t.bind, label: ep.label, server };
           server.on('connection', (s: Socket) => onConnection(t.proxy, s, l));
           try {

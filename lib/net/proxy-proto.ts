@@ -64,9 +64,15 @@ const BAD_PROTO: ProxyHeader = { ok: false, error: 'bad-proto' };
 const NOT_HDR: ProxyHeader = { ok: false, error: 'not-hdr' };
 
 function startsWith(b: Uint8Array, at: number, n: number, lit: readonly number[]): boolean {
-  // HAProxy compares past the bytes it received (into stale buffer bytes): in practice a miss
   if (at + lit.length > n) return false;
   for (let i = 0; i < lit.length; i++) if (b[at + i] !== lit[i]) return false;
+  return true;
+}
+
+/** b[at, n) is a proper beginning of `lit` (the protocol name was cut by the end of the read) */
+function cutShort(b: Uint8Array, at: number, n: number, lit: readonly number[]): boolean {
+  if (at + lit.length <= n) return false;
+  for (let i = at; i < n; i++) if (b[i] !== lit[i - at]) return false;
   return true;
 }
 
@@ -81,6 +87,8 @@ export function parseProxyHeader(b: Uint8Array, n: number): ProxyHeader {
   if (startsWith(b, 6, n, TCP4)) return parseTcp4(b, n, 11);
   if (startsWith(b, 6, n, TCP6)) return parseTcp6(b, n, 11);
   if (startsWith(b, 6, n, UNKNOWN)) return { ok: true, len: 15, addrs: null };
+  // HAProxy compares such a cut name with stale bytes of its buffer (a refusal either way)
+  if (cutShort(b, 6, n, TCP4) || cutShort(b, 6, n, TCP6) || cutShort(b, 6, n, UNKNOWN)) return TRUNCATED;
   return BAD_PROTO;
 }
 

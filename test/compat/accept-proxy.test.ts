@@ -10,6 +10,9 @@ import t from 'tap';
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { once } from 'node:events';
 import net, { type AddressInfo } from 'node:net';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { cleanupDir, freePort, haveHalyardBuild, startProxy, type ProxyKind, type ProxyProc } from './http-lab.js';
 import { skipNoHaproxy } from '../helpers/shared.js';
 
@@ -107,11 +110,11 @@ const CASES = [...HTTP_CASES, ...TCP_CASES];
 
 // ------------------------------------------------------------------ one proxy's run
 
-interface Ports { probe: number; fe: number; ft: number; f2: number; origin: number; log: number }
+interface Ports { probe: number; fe: number; ft: number; f2: number; origin: number; log: number; stats: string }
 
 function config(p: Ports): string {
   return [
-    'global', '    nbthread 1', `    log 127.0.0.1:${p.log} local0`,
+    'global', '    nbthread 1', `    log 127.0.0.1:${p.log} local0`, `    stats socket ${p.stats} level admin`,
     'defaults', '    mode http', '    timeout connect 1s', '    timeout client 1s', '    timeout server 5s',
     'frontend probe', `    bind 127.0.0.1:${p.probe}`, '    default_backend be',
     'frontend fe', '    log global', '    option httplog', `    bind 127.0.0.1:${p.fe} accept-proxy`,
@@ -199,10 +202,29 @@ function drive(port: number, c: Case): Promise<Observed> {
   });
 }
 
+/** `show stat` on the stats socket: the counters of each frontend that do not depend on timing (not smax) */
+async function showStat(path: string): Promise<Record<string, Record<string, string>>> {
+  const c = net.connect(path);
+  c.end('show stat\n');
+  let text = '';
+  for await (const d of c) text += (d as Buffer).toString('latin1');
+  const [head = '', ...rows] = text.split('\n');
+  const cols = head.replace(/^# /, '').split(',');
+  const out: Record<string, Record<string, string>> = {};
+  for (const r of rows) {
+    const f = r.split(',');
+    if (f[1] !== 'FRONTEND' || f[0] === 'probe') continue;
+    out[f[0] as string] = Object.fromEntries(['scur', 'stot', 'conn_tot', 'ereq', 'req_tot'].map((k) => [k, f[cols.indexOf(k)] ?? '?']));
+  }
+  return out;
+}
+
 interface Run {
   observed: Map<string, Observed>;
   origin: Map<string, string>;
   logs: Map<string, string>;
+  /** stats counters of the frontends, after every case */
+  stats: Record<string, Record<string, string>>;
   ports: Ports;
   proc: ProxyProc;
 }
@@ -230,7 +252,8 @@ async function udpLog(): Promise<{ sock: UdpSocket; port: number; lines: string[
 async function run(kind: ProxyKind): Promise<Run> {
   const o = await origin();
   const log = await udpLog();
-  const ports: Ports = { probe: await freePort(), fe: await freePort(), ft: await freePort(), f2: await freePort(), origin: o.port, log: log.port };
+  const stats = join(mkdtempSync(join(tmpdir(), 'halyard-pp-')), 'stats.sock');
+  const ports: Ports = { probe: await freePort(), fe: await freePort(), ft: await freePort(), f2: await freePort(), origin: o.port, log: log.port, stats };
   const proc = await startProxy(kind, config(ports), ports.probe);
   try {
     const results = await Promise.all(CASES.map((c) => drive(ports[c.fe], c)));
@@ -247,7 +270,7 @@ async function run(kind: ProxyKind): Promise<Run> {
       const c = CASES.find((k) => k.fe === fe && who === `127.0.0.1:${observed.get(k.id)?.localPort}`);
       logs.set(c !== undefined ? c.id : who, line);
     }
-    return { observed, origin: o.seen, logs, ports, proc };
+    return { observed, origin: o.seen, logs, stats: await showStat(stats), ports, proc };
   } finally {
     await proc.stop();
     o.close();
@@ -291,6 +314,9 @@ t.test('accept-proxy: clients, origins and logs observe haproxy 2.6 and Halyard 
     const c = CASES.find((x) => x.id === k);
     t.equal(shapeLog(ours.logs.get(k), ours, c), shapeLog(theirs.logs.get(k), theirs, c), `${k}: the same log line`);
   }
+  // refused connections count as connections, not sessions (nor as bad requests)
+  t.same(ours.stats, theirs.stats, 'the frontends\' stats counters');
+  t.equal(theirs.stats.fe?.conn_tot, String(HTTP_CASES.length));
   // sanity: the cases do what they are named for (so the comparison is not vacuous)
   t.equal(theirs.origin.get('v1-tcp4'), 'xff=1.2.3.4');
   t.equal(theirs.observed.get('garbage')?.how, 'reset');

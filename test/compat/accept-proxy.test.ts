@@ -54,8 +54,8 @@ const lat = (s: string): Buffer => Buffer.from(s, 'latin1');
 
 interface Case {
   readonly id: string;
-  /** the frontend: fe (http, httplog), ft (tcp, send-proxy), f2 (tcp, send-proxy-v2) */
-  readonly fe: 'fe' | 'ft' | 'f2';
+  /** the frontend: fe (http, httplog), ft (tcp, send-proxy), f2 (tcp, send-proxy-v2), fs (http, balance source) */
+  readonly fe: 'fe' | 'ft' | 'f2' | 'fs';
   /** what the client writes, one write each; the next one after a short pause */
   readonly writes: readonly Buffer[];
   /** half-close after the writes */
@@ -106,11 +106,16 @@ const TCP_CASES: Case[] = [
   { id: 't2-v2-tcp6', fe: 'f2', writes: [Buffer.concat([v2inet6('2001:db8:0:0:0:0:0:9', '2001:db8:0:0:0:0:0:a', 1126, 8080), lat('hello t2-v2-tcp6')])], end: true },
 ];
 
-const CASES = [...HTTP_CASES, ...TCP_CASES];
+// `balance source` hashes the header's source: the log line names the server each one reached
+const SOURCE_CASES: Case[] = ['10.0.0.1', '10.0.0.2', '172.16.5.9', '192.168.1.1', '2001:db8::1', '2001:db8::2'].map((ip, i) => ({
+  id: `src-${i}`, fe: 'fs', writes: [lat(`PROXY ${ip.includes(':') ? 'TCP6' : 'TCP4'} ${ip} ${ip} ${3000 + i} 80\r\n` + req(`src-${i}`))],
+}));
+
+const CASES = [...HTTP_CASES, ...TCP_CASES, ...SOURCE_CASES];
 
 // ------------------------------------------------------------------ one proxy's run
 
-interface Ports { probe: number; fe: number; ft: number; f2: number; origin: number; log: number; stats: string }
+interface Ports { probe: number; fe: number; ft: number; f2: number; fs: number; origin: number; log: number; stats: string }
 
 function config(p: Ports): string {
   return [
@@ -122,7 +127,9 @@ function config(p: Ports): string {
     'frontend ft', '    mode tcp', '    log global', '    option tcplog', `    bind 127.0.0.1:${p.ft} accept-proxy name tcpin`,
     '    use_backend bt2 if { src 10.0.0.0/8 }', '    default_backend bt',
     'frontend f2', '    mode tcp', '    log global', '    option tcplog', `    bind 127.0.0.1:${p.f2} accept-proxy`, '    default_backend bt2',
+    'frontend fs', '    log global', '    option httplog', `    bind 127.0.0.1:${p.fs} accept-proxy`, '    default_backend bsrc',
     'backend be', `    server o 127.0.0.1:${p.origin}`,
+    'backend bsrc', '    balance source', ...['a', 'b', 'c', 'd'].map((n) => `    server ${n} 127.0.0.1:${p.origin}`),
     'backend bt', '    mode tcp', `    server o 127.0.0.1:${p.origin} send-proxy`,
     'backend bt2', '    mode tcp', `    server o 127.0.0.1:${p.origin} send-proxy-v2`,
     '',
@@ -253,7 +260,7 @@ async function run(kind: ProxyKind): Promise<Run> {
   const o = await origin();
   const log = await udpLog();
   const stats = join(mkdtempSync(join(tmpdir(), 'halyard-pp-')), 'stats.sock');
-  const ports: Ports = { probe: await freePort(), fe: await freePort(), ft: await freePort(), f2: await freePort(), origin: o.port, log: log.port, stats };
+  const ports: Ports = { probe: await freePort(), fe: await freePort(), ft: await freePort(), f2: await freePort(), fs: await freePort(), origin: o.port, log: log.port, stats };
   const proc = await startProxy(kind, config(ports), ports.probe);
   try {
     const results = await Promise.all(CASES.map((c) => drive(ports[c.fe], c)));
@@ -323,4 +330,6 @@ t.test('accept-proxy: clients, origins and logs observe haproxy 2.6 and Halyard 
   t.equal(theirs.observed.get('split-header')?.how, 'reset');
   t.match(theirs.logs.get('idle') ?? '', /Timeout while waiting for PROXY protocol header/);
   t.equal(theirs.observed.get('t-garbage')?.how, 'reset');
+  const servers = new Set([...theirs.logs.values()].map((l) => / bsrc\/(\w+) /.exec(l)?.[1]).filter((x) => x !== undefined));
+  t.ok(servers.size > 1, `balance source spread the header's sources over ${[...servers].join(',')}`);
 });

@@ -131,7 +131,10 @@ export function acceptProxyListener(sock: Socket): string | undefined {
   return srv === undefined ? undefined : proxyListeners.get(srv);
 }
 
-/** HAProxy's listener ids per proxy: a bind's `id`, else the next free number from 1, in order. */
+/**
+ * HAProxy's listener ids per proxy, in listener order: a bind's `id`, else the first free
+ * number from a counter that starts at 1 and moves past every listener (explicit ones too).
+ */
 class ListenerIds {
   private readonly used = new Map<string, Set<number>>();
   private readonly next = new Map<string, number>();
@@ -147,9 +150,12 @@ class ListenerIds {
   }
 
   take(t: ListenTarget): number {
-    if (t.bind.options.id !== undefined) return t.bind.options.id;
-    const used = this.usedBy(t.proxy);
     let id = this.next.get(t.proxy) ?? 1;
+    if (t.bind.options.id !== undefined) {
+      this.next.set(t.proxy, id + 1);
+      return t.bind.options.id;
+    }
+    const used = this.usedBy(t.proxy);
     while (used.has(id)) id++;
     this.next.set(t.proxy, id + 1);
     return id;

@@ -104,7 +104,7 @@ function forward(from: TSocket, to: Socket, buf: Buffer, n: number, s: TcpSessio
 }
 
 /** `n` bytes from the client reached the server's socket: session, frontend, backend, server. */
-function countIn(s: TcpSession, n: number): void {
+export function countIn(s: TcpSession, n: number): void {
   s.bytesIn += n;
   s.fe.counters.bytesIn += n;
   (s.brt as BackendRuntime).be.counters.bytesIn += n;

@@ -26,7 +26,7 @@ import { proxyAccepted, proxyRefused, proxyWaitFor, type ProxyWait } from '../..
 import type { ProxyError, ProxyWaitError } from '../../lib/net/proxy-proto.js';
 import { release, takeSmall } from '../../lib/net/read-buffers.js';
 import {
-  attachClient, attachServer, clientOnread, clientOnreadPp, kSession, onClientDataPp, serverOnread, startClientData, type Tagged,
+  attachClient, attachServer, clientOnread, clientOnreadPp, countIn, kSession, onClientDataPp, serverOnread, startClientData, type Tagged,
 } from './relay.js';
 
 export const P_INIT = 0;
@@ -287,10 +287,7 @@ export class TcpSession implements PendNode, ServerSession {
     if (early !== null) {
       // accept-proxy: what came with the header, before anything read from now on
       this.early = null;
-      this.bytesIn += early.length;
-      this.fe.counters.bytesIn += early.length;
-      brt.be.counters.bytesIn += early.length;
-      (this.srv as Server).counters.bytesIn += early.length;
+      countIn(this, early.length);
       sock.write(early);
     }
     const tunnel = brt.timeouts.tunnel;

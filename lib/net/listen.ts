@@ -118,15 +118,18 @@ function applyUnixPerms(ep: Endpoint): void {
   if (uid !== undefined || gid !== undefined) chownSync(u.path, uid ?? -1, gid ?? -1);
 }
 
-/** accept-proxy listeners, by their net.Server: the listener's name in HAProxy's logs */
-const proxyListeners = new WeakMap<Server, string>();
+/** An accept-proxy listener as HAProxy's logs name it: its `name`, else its numeric id. */
+export interface ProxyListener {
+  readonly name: string;
+  /** the listener id (HAProxy's luid: 1, 2, ... in bind order within the proxy, or `id`) */
+  readonly id: number;
+}
 
-/**
- * For a socket accepted on a `bind ... accept-proxy` listener, the listener's name as HAProxy's
- * logs give it (its `name`, else its numeric id: 1, 2, ... in bind order within the proxy);
- * undefined for any other socket.
- */
-export function acceptProxyListener(sock: Socket): string | undefined {
+/** accept-proxy listeners, by their net.Server */
+const proxyListeners = new WeakMap<Server, ProxyListener>();
+
+/** The listener of a socket accepted on a `bind ... accept-proxy` line; undefined for any other. */
+export function acceptProxyListener(sock: Socket): ProxyListener | undefined {
   const srv = (sock as Socket & { server?: Server }).server;
   return srv === undefined ? undefined : proxyListeners.get(srv);
 }
@@ -175,7 +178,7 @@ export async function openListeners(targets: readonly ListenTarget[], onConnecti
         for (const ep of endpoints(a, t.bind)) {
           const server = createServer({ allowHalfOpen: true, pauseOnConnect: true });
           const id = ids.take(t);
-          if (t.bind.options.acceptProxy === true) proxyListeners.set(server, t.bind.options.name ?? String(id));
+          if (t.bind.options.acceptProxy === true) proxyListeners.set(server, { name: t.bind.options.name ?? String(id), id });
           const l: OpenListener = { proxy: t.proxy, bind: t.bind, label: ep.label, server };
           server.on('connection', (s: Socket) => onConnection(t.proxy, s, l));
           try {

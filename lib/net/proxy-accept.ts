@@ -13,7 +13,7 @@
 import type { Socket } from 'node:net';
 import type { SessionLogger } from '../log/record.js';
 import type { ConnAddrs } from './addrs.js';
-import { acceptProxyListener } from './listen.js';
+import { acceptProxyListener, type ProxyListener } from './listen.js';
 import { PEEK_MAX, PROXY_ERROR_TEXT, parseProxyHeader, type ProxyError, type ProxyHeader, type ProxyWaitError } from './proxy-proto.js';
 
 export class ProxyWait {
@@ -22,8 +22,8 @@ export class ProxyWait {
   /** after a complete header: the bytes that followed it in the same read, or null */
   rest: Buffer | null = null;
 
-  /** `listener`: the listener's name in the log line of a refused connection */
-  constructor(readonly listener: string) {}
+  /** `listener`: named in the log line of a refused connection */
+  constructor(readonly listener: ProxyListener) {}
 
   /**
    * n bytes read into `buf` (a buffer the next read reuses). Returns null while the header
@@ -67,9 +67,13 @@ export function proxyAccepted(r: ProxyHeader & { ok: true }, addrs: ConnAddrs): 
  * No header: log it as HAProxy does (with the socket's addresses, read while it was open) and
  * close: a reset when bytes were received and refused, a plain close otherwise.
  */
-export function proxyRefused(why: ProxyError | ProxyWaitError, sock: Socket, addrs: ConnAddrs, logger: SessionLogger, acceptMs: number, listener: string): void {
+export function proxyRefused(why: ProxyError | ProxyWaitError, sock: Socket, addrs: ConnAddrs, logger: SessionLogger, acceptMs: number, listener: ProxyListener): void {
   const nullish = why === 'empty' || why === 'abort' || why === 'timeout';
-  if (logger.enabled) logger.connError(addrs.srcIp, addrs.srcPort, acceptMs, listener, PROXY_ERROR_TEXT[why], nullish);
+  if (logger.enabled) {
+    // a unix socket client has no address: HAProxy writes "unix" and the listener id instead
+    const ip = addrs.srcIp;
+    logger.connError(ip === '' ? 'unix' : ip, ip === '' ? listener.id : addrs.srcPort, acceptMs, listener.name, PROXY_ERROR_TEXT[why], nullish);
+  }
   if (sock.destroyed) return;
   if (!nullish && sock.remoteFamily !== undefined) sock.resetAndDestroy();
   else sock.destroy();

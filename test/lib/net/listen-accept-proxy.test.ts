@@ -29,7 +29,7 @@ t.test('accept-proxy listeners are named as HAProxy names them; other sockets ar
   const seen = new Map<OpenListener, string | undefined>();
   const waiters = new Map<OpenListener, () => void>();
   const ls = await openListeners(targets, (_p: string, s: Socket, l: OpenListener) => {
-    seen.set(l, acceptProxyListener(s));
+    seen.set(l, acceptProxyListener(s)?.name);
     s.destroy();
     waiters.get(l)?.();
   });

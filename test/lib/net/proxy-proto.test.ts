@@ -139,7 +139,7 @@ t.test('IPv6 text: inet_pton rules in, inet_ntop form out', async (t) => {
 });
 
 t.test('ProxyWait: a complete header in one read, then what followed it', async (t) => {
-  const w = new ProxyWait('1');
+  const w = new ProxyWait({ name: '1', id: 1 });
   const buf = Buffer.alloc(64);
   const n = buf.write('PROXY UNKNOWN\r\nGET / HTTP/1.1\r\n', 'latin1');
   const r = w.push(buf, n);
@@ -150,13 +150,13 @@ t.test('ProxyWait: a complete header in one read, then what followed it', async 
 });
 
 t.test('ProxyWait: an incomplete header is refused unless the read filled the buffer', async (t) => {
-  const short = new ProxyWait('1');
+  const short = new ProxyWait({ name: '1', id: 1 });
   const b = Buffer.alloc(64);
   const n = b.write('PROXY TCP4 1.2.3.4 ', 'latin1');
   t.same(short.push(b, n), { ok: false, error: 'truncated' });
   // a read that filled its (small) buffer may be followed by the rest
   const line = Buffer.from('PROXY TCP4 1.2.3.4 5.6.7.8 1111 2222\r\nhello', 'latin1');
-  const w = new ProxyWait('1');
+  const w = new ProxyWait({ name: '1', id: 1 });
   const small = Buffer.alloc(10);
   let r: ProxyHeader | null = null;
   for (let off = 0; off < line.length && r === null; off += small.length) {

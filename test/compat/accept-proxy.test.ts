@@ -72,6 +72,8 @@ const HTTP_CASES: Case[] = [
   { id: 'v2-proxy4', fe: 'fe', writes: [Buffer.concat([v2inet4([1, 2, 3, 5], [5, 6, 7, 8], 1115, 2222), lat(req('v2-proxy4'))])] },
   { id: 'v2-proxy6-tlv', fe: 'fe', writes: [Buffer.concat([v2inet6('2001:db8:0:0:0:0:0:7', '0:0:0:0:0:0:0:1', 1116, 443), lat(req('v2-proxy6-tlv'))])] },
   { id: 'v2-local', fe: 'fe', writes: [Buffer.concat([v2(0x20, 0x00, Buffer.alloc(0)), lat(req('v2-local'))])] },
+  // two requests behind one header: both carry its address
+  { id: 'keep-alive', fe: 'fe', writes: [lat('PROXY TCP4 1.2.3.7 5.6.7.8 1118 2222\r\n' + req('keep-alive-1').replace('Connection: close\r\n', '') + req('keep-alive-2'))] },
   // the header alone, the request in a later write
   { id: 'header-then-request', fe: 'fe', writes: [lat('PROXY TCP4 1.2.3.6 5.6.7.8 1117 2222\r\n'), lat(req('header-then-request'))] },
   // HAProxy decides on its first read: a header cut there is refused (the rest is never sent)
@@ -265,8 +267,9 @@ async function run(kind: ProxyKind): Promise<Run> {
   try {
     const results = await Promise.all(CASES.map((c) => drive(ports[c.fe], c)));
     const observed = new Map(CASES.map((c, i) => [c.id, results[i] as Observed]));
-    // every connection logs one line (httplog/tcplog, or the refused-connection line)
-    await log.wait(CASES.length);
+    // every connection logs one line (httplog/tcplog, or the refused-connection line), and
+    // keep-alive one per request
+    await log.wait(CASES.length + 1);
     const logs = new Map<string, string>();
     for (const raw of log.lines) {
       const line = raw.replace(/^<\d+>\w{3} [ \d]\d [\d:]{8} \S+\[\d+\]: /, '').trimEnd();
@@ -312,8 +315,14 @@ t.test('accept-proxy: clients, origins and logs observe haproxy 2.6 and Halyard 
     const a = theirs.observed.get(c.id);
     const b = ours.observed.get(c.id);
     t.same({ how: b?.how, got: b?.got }, { how: a?.how, got: a?.got }, `${c.id}: the client observes the same`);
-    t.equal(shapeOrigin(ours.origin.get(c.id), ours, c), shapeOrigin(theirs.origin.get(c.id), theirs, c), `${c.id}: the origin receives the same`);
   }
+  // what the origin received, by request path or stream
+  for (const k of new Set([...theirs.origin.keys(), ...ours.origin.keys(), ...CASES.map((c) => c.id)])) {
+    const c = CASES.find((x) => x.id === k);
+    const shape = (r: Run): string | undefined => (c === undefined ? r.origin.get(k) : shapeOrigin(r.origin.get(k), r, c));
+    t.equal(shape(ours), shape(theirs), `${k}: the origin receives the same`);
+  }
+  t.equal(theirs.origin.get('keep-alive-2'), 'xff=1.2.3.7');
   // log lines: by case where the client's own address is logged, else by the header's address
   const keys = new Set([...theirs.logs.keys(), ...ours.logs.keys()]);
   t.equal(keys.size, CASES.length, 'one log line per connection');

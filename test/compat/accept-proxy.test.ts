@@ -69,6 +69,8 @@ const HTTP_CASES: Case[] = [
   { id: 'v1-unknown', fe: 'fe', writes: [lat('PROXY UNKNOWN\r\n' + req('v1-unknown'))] },
   { id: 'v1-lenient', fe: 'fe', writes: [lat(`PROXY TCP4 1.2.3 5.6.7.1234 70001 ${'2'.repeat(200)}\r\n` + req('v1-lenient'))] },
   { id: 'v1-denied-src', fe: 'fe', writes: [lat('PROXY TCP4 9.9.9.9 5.6.7.8 1114 2222\r\n' + req('v1-denied-src'))] },
+  // an IPv4-mapped source against the IPv4 pattern of `http-request deny if { src 9.9.9.9 }`
+  { id: 'v1-denied-mapped', fe: 'fe', writes: [lat('PROXY TCP6 ::ffff:9.9.9.9 ::1 1119 2222\r\n' + req('v1-denied-mapped'))] },
   { id: 'v2-proxy4', fe: 'fe', writes: [Buffer.concat([v2inet4([1, 2, 3, 5], [5, 6, 7, 8], 1115, 2222), lat(req('v2-proxy4'))])] },
   { id: 'v2-proxy6-tlv', fe: 'fe', writes: [Buffer.concat([v2inet6('2001:db8:0:0:0:0:0:7', '0:0:0:0:0:0:0:1', 1116, 443), lat(req('v2-proxy6-tlv'))])] },
   { id: 'v2-local', fe: 'fe', writes: [Buffer.concat([v2(0x20, 0x00, Buffer.alloc(0)), lat(req('v2-local'))])] },

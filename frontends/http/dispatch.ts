@@ -76,7 +76,7 @@ export function assign(s: HttpSession, prev: Server | null): void {
       enqueue(s, null);
       return;
     }
-    if (brt.needsSrc) pickCtx.src = addrBytes(s.client.remoteAddress, v4, v6);
+    if (brt.needsSrc) pickCtx.src = addrBytes(s.addrs.srcIp, v4, v6);
     const u = s.req;
     uriSlice.buf = u.buf;
     uriSlice.start = u.uriStart;

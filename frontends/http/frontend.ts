@@ -12,6 +12,7 @@ import type { HttpTxn } from '../../lib/http/txn.js';
 import { ERROR_PAGES } from '../../lib/http1/index.js';
 import type { SessionLogger } from '../../lib/log/record.js';
 import type { BackendRuntime } from '../../lib/runtime/backend-runtime.js';
+import { acceptProxyListener } from '../../lib/net/listen.js';
 import { FrontendBase, type GlobalLimit } from '../../lib/runtime/frontend.js';
 import type { ProxyRules, Router } from './hooks.js';
 import { HttpSession } from './session.js';
@@ -114,7 +115,8 @@ export class HttpFrontend extends FrontendBase {
 
   override accept(socket: Socket): void {
     socket.allowHalfOpen = true;
-    if (this.logger.logsAccept) {
+    // behind accept-proxy the line waits for the header's addresses (the session writes it)
+    if (this.logger.logsAccept && !(this.acceptProxy && acceptProxyListener(socket) !== undefined)) {
       this.logger.accept(socket.remoteAddress ?? '', socket.remotePort ?? 0, socket.localAddress ?? '', socket.localPort ?? 0);
     }
     super.accept(socket);

@@ -22,6 +22,8 @@
  */
 import type { Socket } from 'node:net';
 import { ConnAddrs } from '../../lib/net/addrs.js';
+import { proxyAccepted, proxyRefused, proxyWaitFor, type ProxyWait } from '../../lib/net/proxy-accept.js';
+import type { ProxyError, ProxyWaitError } from '../../lib/net/proxy-proto.js';
 import { useOnread } from '../../lib/net/onread.js';
 import { COPY_MIN, Copies, copyOf } from '../../lib/net/read-buffers.js';
 import type { Server } from '../../backends/server.js';
@@ -139,9 +141,12 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
   private downCopies: Copies | null = null;
   /** the connection's addresses, read when first needed (the log line reads them at the start) */
   readonly addrs: ConnAddrs;
+  /** accept-proxy: the PROXY header is awaited (null once it came, or on other binds) */
+  private pp: ProxyWait | null;
 
   constructor(readonly fe: HttpFrontend, accepted: Socket) {
-    this.adopted = useOnread(accepted, CLIENT_ONREAD);
+    this.pp = fe.acceptProxy ? proxyWaitFor(accepted) : null;
+    this.adopted = useOnread(accepted, this.pp === null ? CLIENT_ONREAD : CLIENT_ONREAD_PP);
     const client = accepted;
     this.client = client;
     (client as Socket & Tagged)[kSession] = this;
@@ -154,14 +159,60 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
   start(): void {
     const c = this.client;
     c.setNoDelay(true);
-    if (!this.adopted) c.on('data', (d: Buffer) => this.onClientData(d));
+    if (!this.adopted) c.on('data', this.pp === null ? (d: Buffer) => this.onClientData(d) : (d: Buffer) => this.clientDataPp(d));
     c.on('end', () => this.onClientEnd());
     c.on('error', () => this.onClientError());
     c.on('close', () => this.onClientClose());
     c.on('drain', () => this.onClientDrain());
     c.on('timeout', () => this.onClientTimeout());
-    this.armHeadTimer(this.fe.timeoutHttpRequest);
+    if (this.pp !== null) {
+      // HAProxy waits for the header under `timeout client` (a handshake, not yet a request)
+      this.fe.counters.notSessions++;
+      if (this.fe.timeoutClient > 0) c.setTimeout(this.fe.timeoutClient);
+    } else {
+      this.armHeadTimer(this.fe.timeoutHttpRequest);
+    }
     c.resume();
+  }
+
+  // ------------------------------------------------------------------ PROXY header (accept-proxy)
+
+  /** a read on an accept-proxy connection: the header first, then the requests */
+  proxyRead(buf: Uint8Array, n: number): void {
+    const pp = this.pp;
+    if (pp === null) {
+      this.clientRead(buf, n);
+      return;
+    }
+    const r = pp.push(buf, n);
+    if (r === null) return;
+    if (!r.ok) {
+      this.proxyFailed(r.error);
+      return;
+    }
+    this.pp = null;
+    const fe = this.fe;
+    fe.counters.notSessions--;
+    proxyAccepted(r, this.addrs);
+    const a = this.addrs;
+    if (fe.logger.logsAccept) fe.logger.accept(a.srcIp, a.srcPort, a.dstIp, a.dstPort);
+    if (fe.timeoutClient > 0) this.client.setTimeout(0);
+    // now a session: the request must come within timeout http-request
+    this.armHeadTimer(fe.timeoutHttpRequest);
+    if (pp.rest !== null) this.onClientData(pp.rest);
+  }
+
+  private clientDataPp(d: Buffer): void {
+    this.proxyRead(d, d.length);
+  }
+
+  /** No PROXY header: no response, the connection is closed (see lib/net/proxy-accept.ts). */
+  private proxyFailed(why: ProxyError | ProxyWaitError): void {
+    const pp = this.pp as ProxyWait;
+    this.pp = null;
+    this.phase = DONE;
+    proxyRefused(why, this.client, this.addrs, this.fe.logger, this.acceptMs, pp.listener);
+    if (this.clientClosed) this.finish();
   }
 
   // ------------------------------------------------------------------ client side
@@ -266,6 +317,10 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
 
   private onClientEnd(): void {
     this.clientEnded = true;
+    if (this.pp !== null) {
+      this.proxyFailed('empty');
+      return;
+    }
     if (this.held && this.phase !== HEAD) {
       this.endHeld = true;
       return;
@@ -295,6 +350,10 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
   }
 
   private onClientError(): void {
+    if (this.pp !== null) {
+      this.proxyFailed('abort');
+      return;
+    }
     if (this.phase === DONE || this.phase === CLOSING) return;
     if (this.phase === HEAD && this.reader.length === 0) return; // closed while idle
     this.clientAbort(this.resStarted ? 'D' : this.phase === WAIT ? 'Q' : this.phase === XFER ? 'D' : 'R');
@@ -316,6 +375,10 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
   }
 
   private onClientTimeout(): void {
+    if (this.pp !== null) {
+      this.proxyFailed('timeout');
+      return;
+    }
     if (this.phase === DONE) {
       // a lingering close whose client never sent its FIN
       this.client.destroy();
@@ -1071,8 +1134,15 @@ type Tagged = { [kSession]: HttpSession };
  */
 const CLIENT_READ_BUF = Buffer.allocUnsafe(64 * 1024);
 const CLIENT_ONREAD = { buffer: CLIENT_READ_BUF, callback: onClientRead };
+/** accept-proxy connections: the same buffer, the PROXY header first */
+const CLIENT_ONREAD_PP = { buffer: CLIENT_READ_BUF, callback: onClientReadPp };
 
 function onClientRead(this: Socket & Tagged, nread: number, buf: Uint8Array): boolean {
   this[kSession].clientRead(buf, nread);
   return true; // keep reading (the session pauses the socket itself)
+}
+
+function onClientReadPp(this: Socket & Tagged, nread: number, buf: Uint8Array): boolean {
+  this[kSession].proxyRead(buf, nread);
+  return true;
 }

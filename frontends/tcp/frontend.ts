@@ -6,6 +6,7 @@ import type { Socket } from 'node:net';
 import type { BindConfig } from '../../lib/config/model.js';
 import type { SessionLogger } from '../../lib/log/record.js';
 import type { BackendRuntime } from '../../lib/runtime/backend-runtime.js';
+import { acceptProxyListener } from '../../lib/net/listen.js';
 import { FrontendBase, type GlobalLimit } from '../../lib/runtime/frontend.js';
 import type { L4Facts, L4Pred } from '../../lib/runtime/l4cond.js';
 import { TcpSession } from './session.js';
@@ -54,7 +55,8 @@ export class TcpFrontend extends FrontendBase {
     // shuts its write side must still get the whole reply.
     socket.allowHalfOpen = true;
     // without tcplog/httplog HAProxy logs "Connect from ..." when the connection is accepted
-    if (this.logger.logsAccept) {
+    // behind accept-proxy the line waits for the header's addresses (the session writes it)
+    if (this.logger.logsAccept && !(this.acceptProxy && acceptProxyListener(socket) !== undefined)) {
       this.logger.accept(socket.remoteAddress ?? '', socket.remotePort ?? 0, socket.localAddress ?? '', socket.localPort ?? 0);
     }
     super.accept(socket);

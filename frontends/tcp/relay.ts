@@ -38,6 +38,11 @@ export function clientOnread(s: TcpSession): OnReadOpts {
   return { buffer: () => s.cbuf, callback: onClientRead as OnReadOpts['callback'] };
 }
 
+/** net's `onread` for a client on an accept-proxy listener: the PROXY header first */
+export function clientOnreadPp(s: TcpSession): OnReadOpts {
+  return { buffer: () => s.cbuf, callback: onClientReadPp as OnReadOpts['callback'] };
+}
+
 /** net's `onread` for a session's server socket: reads land in `s.sbuf` */
 export function serverOnread(s: TcpSession): OnReadOpts {
   return { buffer: () => s.sbuf as Buffer, callback: onServerRead as OnReadOpts['callback'] };
@@ -99,7 +104,7 @@ function forward(from: TSocket, to: Socket, buf: Buffer, n: number, s: TcpSessio
 }
 
 /** `n` bytes from the client reached the server's socket: session, frontend, backend, server. */
-function countIn(s: TcpSession, n: number): void {
+export function countIn(s: TcpSession, n: number): void {
   s.bytesIn += n;
   s.fe.counters.bytesIn += n;
   (s.brt as BackendRuntime).be.counters.bytesIn += n;
@@ -130,6 +135,18 @@ function onServerRead(this: TSocket, n: number, buf: Buffer): void {
   s.sbuf = forward(this, c, buf, n, s, false);
 }
 
+function onClientReadPp(this: TSocket, n: number, buf: Buffer): void {
+  const s = this[kSession];
+  if (s.pp !== null) s.proxyRead(buf, n);
+  else onClientRead.call(this, n, buf);
+}
+
+/** 'data' while the PROXY header is awaited, on a socket that could not be switched to onread */
+export function onClientDataPp(this: TSocket, chunk: Buffer): void {
+  const s = this[kSession];
+  if (s.pp !== null) s.proxyRead(chunk, chunk.length);
+}
+
 /** Client reads on a socket that could not be switched to onread: Node's own buffers, nothing to keep. */
 function onClientData(this: TSocket, chunk: Buffer): void {
   const s = this[kSession];
@@ -153,6 +170,10 @@ function onServerDrain(this: TSocket): void {
 function onClientEnd(this: TSocket): void {
   const s = this[kSession];
   s.clientEnded = true;
+  if (s.pp !== null) {
+    s.proxyFailed('empty');
+    return;
+  }
   if (s.phase !== P_DATA) return;
   // `timeout client-fin` replaces the client timeout once the client has closed its side.
   if (s.fe.timeoutClientFin > 0) this.setTimeout(s.fe.timeoutClientFin);
@@ -171,7 +192,9 @@ function onServerEnd(this: TSocket): void {
 
 function onClientError(this: TSocket): void {
   const s = this[kSession];
-  if (s.phase === P_DATA) {
+  if (s.pp !== null) {
+    s.proxyFailed('abort');
+  } else if (s.phase === P_DATA) {
     s.setTerm('C', 'D');
     reset(s.server);
   } else {
@@ -192,6 +215,10 @@ function onServerError(this: TSocket): void {
 
 function onClientTimeout(this: TSocket): void {
   const s = this[kSession];
+  if (s.pp !== null) {
+    s.proxyFailed('timeout');
+    return;
+  }
   if (s.phase === P_DATA) s.setTerm('c', 'D');
   if (s.phase === P_DATA || s.phase === P_DONE) {
     this.destroy();

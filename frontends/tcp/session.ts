@@ -22,8 +22,12 @@ import type { TcpFrontend } from './frontend.js';
 import { proxyHeader } from './proxy-header.js';
 import { ConnAddrs } from '../../lib/net/addrs.js';
 import { useOnread } from '../../lib/net/onread.js';
+import { proxyAccepted, proxyRefused, proxyWaitFor, type ProxyWait } from '../../lib/net/proxy-accept.js';
+import type { ProxyError, ProxyWaitError } from '../../lib/net/proxy-proto.js';
 import { release, takeSmall } from '../../lib/net/read-buffers.js';
-import { attachClient, attachServer, clientOnread, kSession, serverOnread, startClientData, type Tagged } from './relay.js';
+import {
+  attachClient, attachServer, clientOnread, clientOnreadPp, countIn, kSession, onClientDataPp, serverOnread, startClientData, type Tagged,
+} from './relay.js';
 
 export const P_INIT = 0;
 export const P_QUEUE = 1;
@@ -85,9 +89,16 @@ export class TcpSession implements PendNode, ServerSession {
 
   /** the connection's addresses, read when first needed (the log line reads them at the start) */
   private readonly addrs: ConnAddrs;
+  /** accept-proxy: the PROXY header is awaited (null once it came, or on other binds) */
+  pp: ProxyWait | null;
+  /** accept-proxy: client bytes that came after the header, for the server once connected */
+  private early: Buffer | null = null;
+  /** the connection was refused for its PROXY header: not a session, not logged as one */
+  private refused = false;
 
   constructor(readonly fe: TcpFrontend, accepted: Socket) {
-    this.adopted = useOnread(accepted, clientOnread(this));
+    this.pp = fe.acceptProxy ? proxyWaitFor(accepted) : null;
+    this.adopted = useOnread(accepted, this.pp === null ? clientOnread(this) : clientOnreadPp(this));
     this.client = accepted as Socket & Tagged;
     this.client[kSession] = this;
     this.addrs = new ConnAddrs(accepted);
@@ -97,6 +108,51 @@ export class TcpSession implements PendNode, ServerSession {
     if (this.fe.logger.enabled) this.addrs.read();
     attachClient(this.client);
     this.client.setNoDelay(true);
+    if (this.pp !== null) {
+      // the header first (under timeout client, as HAProxy's handshake); routing needs its addresses
+      this.fe.counters.notSessions++;
+      if (!this.adopted) this.client.on('data', onClientDataPp);
+      if (this.fe.timeoutClient > 0) this.client.setTimeout(this.fe.timeoutClient);
+      this.client.resume();
+      return;
+    }
+    this.route();
+  }
+
+  /** A read while the PROXY header is awaited (relay.ts calls it only then). */
+  proxyRead(buf: Uint8Array, n: number): void {
+    const pp = this.pp as ProxyWait;
+    const r = pp.push(buf, n);
+    if (r === null) return;
+    if (!r.ok) {
+      this.proxyFailed(r.error);
+      return;
+    }
+    this.pp = null;
+    const c = this.client;
+    if (!this.adopted) c.removeListener('data', onClientDataPp);
+    // as for any connection, what follows is read once the server connection is up
+    c.pause();
+    if (this.fe.timeoutClient > 0) c.setTimeout(0);
+    this.early = pp.rest;
+    const fe = this.fe;
+    fe.counters.notSessions--;
+    proxyAccepted(r, this.addrs);
+    const a = this.addrs;
+    if (fe.logger.logsAccept) fe.logger.accept(a.srcIp, a.srcPort, a.dstIp, a.dstPort);
+    this.route();
+  }
+
+  /** No PROXY header (bad, missing, client gone, timeout): refused without a session. */
+  proxyFailed(why: ProxyError | ProxyWaitError): void {
+    const pp = this.pp as ProxyWait;
+    this.pp = null;
+    this.refused = true;
+    this.phase = P_DONE;
+    proxyRefused(why, this.client, this.addrs, this.fe.logger, this.acceptMs, pp.listener);
+  }
+
+  private route(): void {
     const brt = this.fe.route(this);
     if (brt === null) {
       this.fe.counters.failedConns++;
@@ -136,7 +192,7 @@ export class TcpSession implements PendNode, ServerSession {
       this.enqueue(null);
       return;
     }
-    if (brt.needsSrc) pickCtx.src = addrBytes(this.client.remoteAddress, v4, v6);
+    if (brt.needsSrc) pickCtx.src = addrBytes(this.addrs.srcIp, v4, v6);
     const s = be.pick(pickCtx, prev);
     if (s === null) {
       this.enqueue(null);
@@ -238,6 +294,13 @@ export class TcpSession implements PendNode, ServerSession {
       const a = this.addrs;
       sock.write(proxyHeader(t.sendProxy, { src: a.srcIp, srcPort: a.srcPort, dst: a.dstIp, dstPort: a.dstPort }));
     }
+    const early = this.early;
+    if (early !== null) {
+      // accept-proxy: what came with the header, before anything read from now on
+      this.early = null;
+      countIn(this, early.length);
+      sock.write(early);
+    }
     const tunnel = brt.timeouts.tunnel;
     sock.setTimeout(tunnel > 0 ? tunnel : brt.timeouts.server);
     this.client.setTimeout(tunnel > 0 ? tunnel : this.fe.timeoutClient);
@@ -338,7 +401,7 @@ export class TcpSession implements PendNode, ServerSession {
     const brt = this.brt;
     if (brt !== null && this.pendList !== null) brt.queues.remove(this, this.queuedOn);
     const logger = this.fe.logger;
-    if (logger.enabled) logger.tcp(this.record());
+    if (logger.enabled && !this.refused) logger.tcp(this.record());
     this.releaseSlot();
     if (brt !== null) brt.beconn--;
     this.releaseBuffers();

@@ -65,6 +65,14 @@ export function connectLine(clientIp: string, clientPort: number, frontendIp: st
     ' (' + frontend + (http ? '/HTTP)' : '/TCP)');
 }
 
+/**
+ * A connection refused before it became a session (a bad or missing PROXY header), as HAProxy
+ * logs it: `127.0.0.1:41282 [05/Dec/2026:01:30:48.454] fe/1: Received an invalid ...`.
+ */
+export function connErrorLine(clientIp: string, clientPort: number, acceptDate: number, frontend: string, listener: string, text: string): string {
+  return clientIp + ':' + clientPort + ' [' + logDate(acceptDate) + '] ' + frontend + '/' + listener + ': ' + text;
+}
+
 /** `option tcplog`. */
 export function tcplogLine(r: SessionRecord): string {
   return r.clientIp + ':' + r.clientPort + ' [' + logDate(r.acceptDate) + '] ' + r.frontend + ' ' +

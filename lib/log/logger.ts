@@ -8,7 +8,7 @@
 //   if (log.enabled) log.tcp(record);               // at close (or log.http(record) per request)
 //   logs.notify(be, 'WARNING', 'alert', 'Server be/s1 is DOWN, ...');
 import type { GlobalConfig, LogTarget, ProxyConfig } from '../config/model.js';
-import { connectLine, httplogClfLine, httplogLine, tcplogLine } from './format.js';
+import { connErrorLine, connectLine, httplogClfLine, httplogLine, tcplogLine } from './format.js';
 import {
   buildHeader, facilityNumber, levelNumber, needsClock, resolveFormat,
   type HeaderMeta, type LogFormat, type LogLevel,
@@ -99,6 +99,11 @@ export class ProxyLogger implements SessionLogger {
   accept(clientIp: string, clientPort: number, frontendIp: string, frontendPort: number): void {
     if (!this.logsAccept) return;
     this.targets.send(LOG_INFO, connectLine(clientIp, clientPort, frontendIp, frontendPort, this.name, this.httpMode));
+  }
+
+  connError(clientIp: string, clientPort: number, acceptDate: number, listener: string, text: string, nullish: boolean): void {
+    if (!this.enabled || (nullish && this.dontlognull)) return;
+    this.targets.send(LOG_INFO, connErrorLine(clientIp, clientPort, acceptDate, this.name, listener, text));
   }
 
   tcp(rec: SessionRecord): void {

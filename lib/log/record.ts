@@ -70,6 +70,12 @@ export interface SessionLogger {
   readonly logsAccept: boolean;
   /** HAProxy's accept-time line: "Connect from 127.0.0.1:56548 to 127.0.0.1:80 (fe/TCP)"; no-op unless logsAccept */
   accept(clientIp: string, clientPort: number, frontendIp: string, frontendPort: number): void;
+  /**
+   * A connection that never became a session (accept-proxy: no valid PROXY header), as HAProxy
+   * logs it when the proxy has tcplog/httplog: "ip:port [date] fe/listener: text". `nullish`:
+   * nothing was received (closed, reset, timed out), which `option dontlognull` keeps quiet.
+   */
+  connError(clientIp: string, clientPort: number, acceptDate: number, listener: string, text: string, nullish: boolean): void;
   tcp(rec: SessionRecord): void;
   http(rec: HttpRecord): void;
   /** administrative events: "Proxy fe started.", server state changes, "backend x has no server available!" */

@@ -6,6 +6,8 @@
  * given X-Forwarded-For needs neither. The local address is the listener's own where it is
  * bound to one address (read once per listener); only a wildcard bind asks the socket.
  *
+ * On an accept-proxy listener the PROXY header replaces both (`setProxied`).
+ *
  * A destroyed socket no longer knows its addresses: an owner that needs them after the
  * connection may be gone (the log line at the end) calls `read()` while it is still open.
  */
@@ -56,6 +58,19 @@ export class ConnAddrs {
   get dstPort(): number {
     if (!this.localRead) this.readLocal();
     return this.dport;
+  }
+
+  /**
+   * The addresses a PROXY protocol header gave (accept-proxy): from now on they are the
+   * connection's, for logs, X-Forwarded-For, ACLs, balancing and send-proxy alike.
+   */
+  setProxied(srcIp: string, srcPort: number, dstIp: string, dstPort: number): void {
+    this.peerRead = true;
+    this.localRead = true;
+    this.sip = srcIp;
+    this.sport = srcPort;
+    this.dip = dstIp;
+    this.dport = dstPort;
   }
 
   /** Reads both now, while the socket is open. */

@@ -118,17 +118,67 @@ function applyUnixPerms(ep: Endpoint): void {
   if (uid !== undefined || gid !== undefined) chownSync(u.path, uid ?? -1, gid ?? -1);
 }
 
+/** An accept-proxy listener as HAProxy's logs name it: its `name`, else its numeric id. */
+export interface ProxyListener {
+  readonly name: string;
+  /** the listener id (HAProxy's luid: 1, 2, ... in bind order within the proxy, or `id`) */
+  readonly id: number;
+}
+
+/** accept-proxy listeners, by their net.Server */
+const proxyListeners = new WeakMap<Server, ProxyListener>();
+
+/** The listener of a socket accepted on a `bind ... accept-proxy` line; undefined for any other. */
+export function acceptProxyListener(sock: Socket): ProxyListener | undefined {
+  const srv = (sock as Socket & { server?: Server }).server;
+  return srv === undefined ? undefined : proxyListeners.get(srv);
+}
+
+/**
+ * HAProxy's listener ids per proxy, in listener order: a bind's `id`, else the first free
+ * number from a counter that starts at 1 and moves past every listener (explicit ones too).
+ */
+class ListenerIds {
+  private readonly used = new Map<string, Set<number>>();
+  private readonly next = new Map<string, number>();
+
+  constructor(targets: readonly ListenTarget[]) {
+    for (const t of targets) if (t.bind.options.id !== undefined) this.usedBy(t.proxy).add(t.bind.options.id);
+  }
+
+  private usedBy(proxy: string): Set<number> {
+    let u = this.used.get(proxy);
+    if (u === undefined) this.used.set(proxy, (u = new Set()));
+    return u;
+  }
+
+  take(t: ListenTarget): number {
+    let id = this.next.get(t.proxy) ?? 1;
+    if (t.bind.options.id !== undefined) {
+      this.next.set(t.proxy, id + 1);
+      return t.bind.options.id;
+    }
+    const used = this.usedBy(t.proxy);
+    while (used.has(id)) id++;
+    this.next.set(t.proxy, id + 1);
+    return id;
+  }
+}
+
 /**
  * Open every listener of `targets`. All or nothing: on the first failure the ones already open
  * are closed and a BindError says which bind line and why (HAProxy's "cannot bind socket" line).
  */
 export async function openListeners(targets: readonly ListenTarget[], onConnection: OnConnection): Promise<OpenListener[]> {
   const open: OpenListener[] = [];
+  const ids = new ListenerIds(targets);
   try {
     for (const t of targets) {
       for (const a of t.bind.addresses) {
         for (const ep of endpoints(a, t.bind)) {
           const server = createServer({ allowHalfOpen: true, pauseOnConnect: true });
+          const id = ids.take(t);
+          if (t.bind.options.acceptProxy === true) proxyListeners.set(server, { name: t.bind.options.name ?? String(id), id });
           const l: OpenListener = { proxy: t.proxy, bind: t.bind, label: ep.label, server };
           server.on('connection', (s: Socket) => onConnection(t.proxy, s, l));
           try {

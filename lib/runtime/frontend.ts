@@ -26,6 +26,9 @@ export class FrontendCounters {
   failedConns = 0;
   /** connections accepted while at a limit and held until a slot freed */
   held = 0;
+  /** accept-proxy connections whose PROXY header is awaited or was refused: HAProxy counts
+   *  them in conn_tot but not (or not yet) as sessions (stot) */
+  notSessions = 0;
   /** HTTP: requests received (`req_tot`), responses by class 1xx..5xx then other (`hrsp_*`),
    *  invalid requests (`ereq`), requests denied by rules (`dreq`) */
   reqTot = 0;
@@ -97,6 +100,8 @@ export abstract class FrontendBase implements Frontend {
   private held: (HeldConn | null)[] = [];
   private heldHead = 0;
   private drainWaiters: (() => void)[] = [];
+  /** some bind line of this frontend has `accept-proxy` (else no socket needs to be asked) */
+  readonly acceptProxy: boolean;
 
   constructor(
     readonly name: string,
@@ -105,7 +110,9 @@ export abstract class FrontendBase implements Frontend {
     readonly binds: readonly BindConfig[],
     readonly maxconn: number,
     readonly global: GlobalLimit,
-  ) {}
+  ) {
+    this.acceptProxy = binds.some((b) => b.options.acceptProxy === true);
+  }
 
   /** Starts serving `socket`; the subclass counts it as a session until it calls `ended()`. */
   protected abstract start(socket: Socket): void;

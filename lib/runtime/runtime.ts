@@ -57,6 +57,7 @@ export const NOOP_LOGGER: SessionLogger = {
   enabled: false,
   logsAccept: false,
   accept: () => undefined,
+  connError: () => undefined,
   tcp: () => undefined,
   http: () => undefined,
   event: () => undefined,

@@ -321,7 +321,7 @@ export function snapshotOf(rt: Runtime): RuntimeSnapshot {
   const frontends: FrontendStats[] = rt.frontends.map((f) => {
     const c = f.counters;
     const fs: FrontendStats = {
-      pxname: f.name, iid: f.id, mode: f.mode, scur: c.cur, smax: c.max, slim: f.maxconn, stot: c.total,
+      pxname: f.name, iid: f.id, mode: f.mode, scur: c.cur, smax: c.max, slim: f.maxconn, stot: c.total - c.notSessions,
       bin: c.bytesIn, bout: c.bytesOut, econ: c.failedConns, held: c.held,
       rate: c.rate.read(now), rate_max: c.rate.max, rate_lim: 0,
       status: f.stopping ? 'STOP' : f.paused ? 'PAUSED' : 'OPEN',

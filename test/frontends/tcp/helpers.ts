@@ -68,6 +68,7 @@ export class MemoryLogger implements SessionLogger {
   readonly enabled = true;
   readonly logsAccept = false;
   accept(): void {}
+  connError(): void {}
   readonly records: SessionRecord[] = [];
   private waiters: (() => void)[] = [];
   tcp(rec: SessionRecord): void {

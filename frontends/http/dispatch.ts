@@ -10,6 +10,7 @@ import type { ByteSlice, PickContext } from '../../backends/balance/types.js';
 import { SrvState, type Server } from '../../backends/server.js';
 import type { BackendRuntime } from '../../lib/runtime/backend-runtime.js';
 import type { BackendHttp, UseServer } from './frontend.js';
+import { proxyHeader } from '../tcp/proxy-header.js';
 import { IdlePools, ServerConn } from './server-conn.js';
 import { WAIT, type HttpSession } from './session.js';
 
@@ -159,8 +160,10 @@ function gotSlot(s: HttpSession, srv: Server): void {
   s.slot = srv;
   (s.brt as BackendRuntime).attach(srv, s);
   if (s.assignedMs < 0) s.assignedMs = Date.now();
-  // http-reuse safe: the first request of a connection never rides another client's connection
-  const idle = s.first ? null : IdlePools.take(srv);
+  // http-reuse safe: the first request of a connection never rides another client's connection;
+  // with send-proxy, only one whose PROXY header is this client's (HAProxy hashes it in)
+  const t = (s.brt as BackendRuntime).targets.get(srv);
+  const idle = s.first ? null : IdlePools.take(srv, t !== undefined && t.sendProxy !== null ? proxyLineOf(s, t.sendProxy) : null);
   if (idle !== null) {
     idle.owner = s;
     idle.reused = true;
@@ -178,7 +181,20 @@ export function connect(s: HttpSession): void {
   const srv = s.srv as Server;
   const t = brt.targets.get(srv);
   if (t === undefined) throw new Error(`no target for server ${srv.name}`);
-  s.sc = ServerConn.open(t, srv, s.addrs.dstPort, s, brt.timeouts.connect);
+  const sc = ServerConn.open(t, srv, s.addrs.dstPort, s, brt.timeouts.connect);
+  s.sc = sc;
+  if (t.sendProxy !== null) {
+    // the PROXY header leads the connection (written once connected, before the request)
+    const line = proxyLineOf(s, t.sendProxy);
+    sc.proxyKey = line;
+    sc.write(Buffer.from(line, 'latin1'));
+  }
+}
+
+/** The client's PROXY header for `send-proxy` / `send-proxy-v2`, as latin1 text (also the reuse key). */
+function proxyLineOf(s: HttpSession, kind: 'v1' | 'v2'): string {
+  const a = s.addrs;
+  return proxyHeader(kind, { src: a.srcIp, srcPort: a.srcPort, dst: a.dstIp, dstPort: a.dstPort }).toString('latin1');
 }
 
 /**

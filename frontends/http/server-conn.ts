@@ -83,6 +83,8 @@ export class ServerConn {
   counted = COUNTED_NONE;
   /** idle after carrying more than one request (HAProxy's safe list) */
   safe = false;
+  /** the PROXY header it started with (send-proxy): only the same client may reuse it */
+  proxyKey: string | null = null;
 
   constructor(readonly sock: TSocket, readonly srv: Server, owner: ConnOwner) {
     this.owner = owner;
@@ -274,13 +276,15 @@ export const IdlePools = {
     sc.counted = COUNTED_USED;
   },
 
-  /** The most recently idled connection to `srv`, now in use; null when there is none. */
-  take(srv: Server): ServerConn | null {
+  /** The most recently idled connection to `srv` (with that PROXY header), now in use; null when there is none. */
+  take(srv: Server, proxyKey: string | null = null): ServerConn | null {
     const c = srv.conns;
     const list = this.pools.get(srv);
     if (c.maxIdle === 0 || list === undefined) return null;
-    while (list.length > 0) {
-      const sc = list.pop() as ServerConn;
+    for (let i = list.length - 1; i >= 0; i--) {
+      const sc = list[i] as ServerConn;
+      if (sc.proxyKey !== proxyKey) continue;
+      list.splice(i, 1);
       this.unlist(sc);
       if (sc.closed || sc.sock.destroyed) continue;
       c.use();

@@ -118,6 +118,8 @@ export interface ServerConfig {
   readonly poolMaxConn?: number;
   readonly poolPurgeDelay?: number;
   readonly poolLowConn?: number;
+  /** `init-addr ... none` applied: no address yet, the server starts in maintenance (resolution) */
+  readonly unresolved?: boolean;
 }
 
 /**
@@ -232,6 +234,11 @@ export class Server {
     this.iweight = cfg.weight ?? 1;
     this.uweight = this.iweight;
     this.conns = new ConnCounts(cfg);
+    if (cfg.unresolved === true) {
+      // HAProxy's RMAINT: "MAINT (resolution)" until `set server addr` gives it one
+      this.admin |= SrvAdmin.RMAINT;
+      this.state = SrvState.STOPPED;
+    }
     if (cfg.disabled === true) {
       // `disabled` is config maintenance; HAProxy sets FMAINT too (admin_state 5), and a
       // server in maintenance is STOPPED.

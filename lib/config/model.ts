@@ -180,6 +180,8 @@ export interface ServerConfig {
   readonly poolPurgeDelay?: number;
   readonly poolLowConn?: number;
   readonly maxReuse?: number;
+  /** what `init-addr` settled on at load: 'none' (start in maintenance) or the IP literal used */
+  readonly initAddrResult?: string;
   readonly loc: Loc;
 }
 

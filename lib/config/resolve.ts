@@ -44,10 +44,12 @@ async function initAddr(px: ProxyConfig, s: ServerConfig, relaxed: boolean, reso
       continue;
     }
     if (m === 'none') {
-      // the server starts in maintenance until its address is known
+      // the server starts in maintenance until its address is known (the runtime reads initAddrResult)
+      (s as { initAddrResult?: string }).initAddrResult = 'none';
       return failed ? diag('warning', `${who} : could not resolve address '${s.host}', disabling server.`, s.loc) : undefined;
     }
-    // an IP literal: the fallback address
+    // an IP literal: the address the server uses
+    (s as { initAddrResult?: string }).initAddrResult = m;
     return failed ? diag('warning', `${who} : could not resolve address '${s.host}', falling back to configured address.`, s.loc) : undefined;
   }
   return diag('alert', `${who} : ${failed ? 'could not resolve' : 'no method found to resolve'} address '${s.host}'.`, s.loc);

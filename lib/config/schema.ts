@@ -70,7 +70,7 @@ const server = {
     onMarkedDown: { enum: ['shutdown-sessions'] }, onMarkedUp: { enum: ['shutdown-backup-sessions'] },
     onError: { enum: ['fastinter', 'fail-check', 'sudden-death', 'mark-down'] },
     errorLimit: { type: 'integer', minimum: 1 }, initAddr: { type: 'array', items: { type: 'string' } },
-    track: { type: 'string' }, poolMaxConn: { type: 'integer', minimum: -1 }, poolPurgeDelay: ms, poolLowConn: { type: 'integer' }, maxReuse: { type: 'integer' },
+    track: { type: 'string' }, poolMaxConn: { type: 'integer', minimum: -1 }, poolPurgeDelay: ms, poolLowConn: { type: 'integer' }, initAddrResult: { type: 'string' }, maxReuse: { type: 'integer' },
     port, checkPort: port,
     portOffset: { type: 'integer' },
     check: { type: 'boolean' },

@@ -268,7 +268,8 @@ function toServerConfig(s: ServerConfig): SrvRtConfig {
   return {
     name: s.name,
     ...(s.id !== undefined ? { id: s.id } : {}),
-    address: s.host,
+    // stats show no address for a server init-addr left without one
+    address: s.initAddrResult === 'none' ? '' : s.initAddrResult !== undefined ? s.initAddrResult : s.host,
     port: s.port ?? 0,
     weight: s.weight,
     backup: s.backup,
@@ -280,6 +281,7 @@ function toServerConfig(s: ServerConfig): SrvRtConfig {
     ...(s.poolMaxConn !== undefined ? { poolMaxConn: s.poolMaxConn } : {}),
     ...(s.poolPurgeDelay !== undefined ? { poolPurgeDelay: s.poolPurgeDelay } : {}),
     ...(s.poolLowConn !== undefined ? { poolLowConn: s.poolLowConn } : {}),
+    ...(s.initAddrResult === 'none' ? { unresolved: true } : {}),
   };
 }
 
@@ -292,7 +294,8 @@ function toTarget(s: ServerConfig): ServerTarget {
     throw new HalyardError('HLY_CFG_UNSUPPORTED', `${s.loc.file}:${s.loc.line} : server '${s.name}' uses an abstract socket (abns@), which is not supported by Halyard yet.`);
   }
   return {
-    host: unix && s.host.startsWith('unix@') ? s.host.slice(5) : s.host,
+    // init-addr settled on an IP literal (configured fallback): that is the address
+    host: unix && s.host.startsWith('unix@') ? s.host.slice(5) : s.initAddrResult !== undefined && s.initAddrResult !== 'none' ? s.initAddrResult : s.host,
     unix,
     port: s.port ?? 0,
     portOffset: s.portOffset ?? 0,

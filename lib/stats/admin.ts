@@ -146,6 +146,8 @@ export function setServerAddr(ctx: AdminContext, t: ServerTarget, addr: string |
     brt.setServerAddr(srv, addr, newPort);
     ctx.checkOf?.(srv)?.retarget(oldHost, oldPort, addr, newPort);
   }
+  // a server waiting for an address (init-addr none) leaves maintenance with one
+  if ((srv.admin & SrvAdmin.RMAINT) !== 0) brt.be.setAdmin(srv, SrvAdmin.RMAINT, false);
   return `${parts.join(', ')} ${BY}\n`;
 }
 

@@ -112,3 +112,19 @@ t.test('the bundled example is valid', async (t) => {
   t.equal(r.code, 0);
   t.equal(r.out, 'Configuration file is valid\n');
 });
+
+t.test('what serving would refuse (here an http-after-response rule) fails -c too, naming file:line', async (t) => {
+  const f = cfg('after.cfg', `defaults\n  mode http\n${TIMEOUTS}frontend fe\n  bind 127.0.0.1:8080\n  http-after-response set-header X 1\n  default_backend be\nbackend be\n  server s1 127.0.0.1:9000\n`);
+  const r = run('-c', '-f', f);
+  t.equal(r.code, 1);
+  t.equal(r.out, '');
+  t.match(r.err, `[ALERT]    (PID) : config : ${f}:8 : 'http-after-response set-header' is not supported by Halyard.`);
+});
+
+t.test('global quiet prints nothing, as -q', async (t) => {
+  const f = cfg('quiet.cfg', 'global\n  quiet\nfrontend fe\n  bind 127.0.0.1:8080\n');
+  const r = run('-c', '-f', f);
+  t.equal(r.code, 0);
+  t.equal(r.out, '');
+  t.equal(r.err, '');
+});

@@ -192,10 +192,7 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
     }
     this.pp = null;
     const fe = this.fe;
-    fe.counters.notSessions--;
-    proxyAccepted(r, this.addrs);
-    const a = this.addrs;
-    if (fe.logger.logsAccept) fe.logger.accept(a.srcIp, a.srcPort, a.dstIp, a.dstPort);
+    proxyAccepted(r, this.addrs, fe);
     if (fe.timeoutClient > 0) this.client.setTimeout(0);
     // now a session: the request must come within timeout http-request
     this.armHeadTimer(fe.timeoutHttpRequest);

@@ -135,11 +135,7 @@ export class TcpSession implements PendNode, ServerSession {
     c.pause();
     if (this.fe.timeoutClient > 0) c.setTimeout(0);
     this.early = pp.rest;
-    const fe = this.fe;
-    fe.counters.notSessions--;
-    proxyAccepted(r, this.addrs);
-    const a = this.addrs;
-    if (fe.logger.logsAccept) fe.logger.accept(a.srcIp, a.srcPort, a.dstIp, a.dstPort);
+    proxyAccepted(r, this.addrs, this.fe);
     this.route();
   }
 

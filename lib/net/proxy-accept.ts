@@ -58,9 +58,12 @@ export function proxyWaitFor(sock: Socket): ProxyWait | null {
 }
 
 /** The header is in: its addresses (if any) become the connection's. */
-export function proxyAccepted(r: ProxyHeader & { ok: true }, addrs: ConnAddrs): void {
+export function proxyAccepted(r: ProxyHeader & { ok: true }, addrs: ConnAddrs, fe: { readonly counters: { notSessions: number }; readonly logger: SessionLogger }): void {
+  // the connection becomes a session, with the header's addresses (the accept log line too)
+  fe.counters.notSessions--;
   const a = r.addrs;
   if (a !== null) addrs.setProxied(a.srcIp, a.srcPort, a.dstIp, a.dstPort);
+  if (fe.logger.logsAccept) fe.logger.accept(addrs.srcIp, addrs.srcPort, addrs.dstIp, addrs.dstPort);
 }
 
 /**

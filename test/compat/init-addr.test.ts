@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { skipNoHaproxy } from '../helpers/shared.js';
 import { cleanupDir, freePort, haveHalyardBuild, sendRaw, startProxy, type ProxyKind } from './http-lab.js';
-import { cli, csvRows, httpOrigin, type HttpOrigin } from './stats-lab.js';
+import { cli, csvRows, httpOrigin, statsConfig, type HttpOrigin } from './stats-lab.js';
 
 const skip = skipNoHaproxy() || haveHalyardBuild();
 
@@ -15,15 +15,7 @@ async function observe(kind: ProxyKind, o1: HttpOrigin, o2: HttpOrigin): Promise
   const dir = mkdtempSync(join(tmpdir(), `hly-initaddr-${kind}-`));
   const probe = await freePort();
   const fe = await freePort();
-  const cfg = `global
-    stats socket ${dir}/admin.sock mode 600 level admin
-    stats socket ipv4@127.0.0.1:${probe} level admin
-defaults
-    mode http
-    timeout connect 1s
-    timeout client 5s
-    timeout server 5s
-frontend fe
+  const cfg = statsConfig(dir, probe, `frontend fe
     bind 127.0.0.1:${fe}
     default_backend be
 backend be
@@ -31,7 +23,7 @@ backend be
     server s2 127.0.0.1:${o2.port}
     server s3 nosuchhost.invalid:${o1.port} init-addr libc,127.0.0.1
     server s4 nosuchhost.invalid:${o1.port} init-addr none
-`;
+`);
   const proc = await startProxy(kind, cfg, probe);
   try {
     const rows = csvRows(await cli(`${dir}/admin.sock`, 'show stat'));

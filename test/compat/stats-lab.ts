@@ -75,3 +75,20 @@ export async function until(pred: () => Promise<boolean>, what: string, ms = 10_
 export function csvRows(text: string): string[][] {
   return text.split('\n').filter((l) => l !== '').map((l) => (l.startsWith('# ') ? l.slice(2) : l).split(','));
 }
+
+/**
+ * The head of a config for a compat test that reads the stats socket: an admin unix socket in
+ * `dir`, a TCP one on `probe` (startProxy's readiness port, so no session on the proxies), HTTP
+ * defaults with short timeouts; `rest` follows.
+ */
+export function statsConfig(dir: string, probe: number, rest: string): string {
+  return `global
+    stats socket ${dir}/admin.sock mode 600 level admin
+    stats socket ipv4@127.0.0.1:${probe} level admin
+defaults
+    mode http
+    timeout connect 1s
+    timeout client 5s
+    timeout server 5s
+${rest}`;
+}

@@ -7,20 +7,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { skipNoHaproxy } from '../helpers/shared.js';
 import { cleanupDir, freePort, haveHalyardBuild, sendRaw, startProxy, type ProxyKind } from './http-lab.js';
-import { cli, csvRows, httpOrigin, until, type HttpOrigin } from './stats-lab.js';
+import { cli, csvRows, httpOrigin, statsConfig, until, type HttpOrigin } from './stats-lab.js';
 
 const skip = skipNoHaproxy() || haveHalyardBuild();
 
 function config(dir: string, p: Record<string, number>): string {
-  return `global
-    stats socket ${dir}/admin.sock mode 600 level admin
-    stats socket ipv4@127.0.0.1:${p.probe} level admin
-defaults
-    mode http
-    timeout connect 1s
-    timeout client 5s
-    timeout server 5s
-frontend fe
+  return statsConfig(dir, p.probe ?? 0, `frontend fe
     bind 127.0.0.1:${p.fe}
     use_backend be2 if { path_beg /two }
     default_backend be
@@ -31,7 +23,7 @@ backend be
 backend be2
     server t1 127.0.0.1:${p.dead} check inter 100ms
     server t2 127.0.0.1:${p.o2} track be2/t1
-`;
+`);
 }
 
 async function observe(kind: ProxyKind, o1: HttpOrigin, o2: HttpOrigin, dead: number): Promise<string[]> {

@@ -45,10 +45,12 @@ export interface DownInfo {
   readonly sessions: number;
   readonly requeued: number;
   readonly queued: number;
+  /** `track`: "be/srv" the state came from */
+  readonly via?: string;
 }
 
 export function downMessage(d: DownInfo): string {
-  return `${who(d.be, d.srv, d.backup)} is DOWN${d.outcome !== null ? reasonPart(d.outcome) : ''}. ${d.counts.active} active and ${d.counts.backup} backup servers left.${runningOnBackup(d.counts)} ${d.sessions} sessions active, ${d.requeued} requeued, ${d.queued} remaining in queue.`;
+  return `${who(d.be, d.srv, d.backup)} is DOWN${d.via !== undefined ? ` via ${d.via}` : ''}${d.outcome !== null ? reasonPart(d.outcome) : ''}. ${d.counts.active} active and ${d.counts.backup} backup servers left.${runningOnBackup(d.counts)} ${d.sessions} sessions active, ${d.requeued} requeued, ${d.queued} remaining in queue.`;
 }
 
 export interface UpInfo {
@@ -62,10 +64,12 @@ export interface UpInfo {
   readonly totalQueued: number;
   /** "is stopping" (L7OKC, disable-on-404) instead of "is UP" */
   readonly stopping?: boolean;
+  /** `track`: "be/srv" the state came from */
+  readonly via?: string;
 }
 
 export function upMessage(u: UpInfo): string {
-  return `${who(u.be, u.srv, u.backup)} is ${u.stopping === true ? 'stopping' : 'UP'}${u.outcome !== null ? reasonPart(u.outcome) : ''}. ${u.counts.active} active and ${u.counts.backup} backup servers online.${runningOnBackup(u.counts)} ${u.requeued} sessions requeued, ${u.totalQueued} total in queue.`;
+  return `${who(u.be, u.srv, u.backup)} is ${u.stopping === true ? 'stopping' : 'UP'}${u.via !== undefined ? ` via ${u.via}` : ''}${u.outcome !== null ? reasonPart(u.outcome) : ''}. ${u.counts.active} active and ${u.counts.backup} backup servers online.${runningOnBackup(u.counts)} ${u.requeued} sessions requeued, ${u.totalQueued} total in queue.`;
 }
 
 export interface CheckLine {

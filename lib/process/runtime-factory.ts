@@ -5,7 +5,8 @@ import { LogSystem } from '../log/index.js';
 import { buildRuntime } from '../runtime/runtime.js';
 import { createHealthChecks } from '../../backends/health/index.js';
 import { httpFrontendFactory } from '../../frontends/http/index.js';
-import { stderrLine } from '../../backends/health/messages.js';
+import { downMessage, noServerMessage, stderrLine, upMessage } from '../../backends/health/messages.js';
+import { SrvState } from '../../backends/server.js';
 import { startStatsApps } from '../../stats-ui/index.js';
 import type { CliContext } from '../stats/cli.js';
 import { openStatsSockets, type StatsSocket } from '../stats/socket.js';
@@ -34,6 +35,32 @@ export function makeServeRuntime(cfg: HalyardConfig, quiet: boolean): ServeRunti
     checker.onMarkedDown((srv, _be, shutdown) => pool.markedDown(srv, shutdown));
     checker.onMarkedUp((srv, _be, shutdownBackups) => pool.markedUp(srv, shutdownBackups));
     checker.setQueueProbe((be) => be.counters.queueCur);
+  }
+  // `track`: a tracker's state comes from its target (Backend propagates it); it gets what a
+  // checked server's change gets here: sessions requeued, and the log lines, "via" the target
+  for (const [name, pool] of rt.pools) {
+    const px = pxByName.get(name);
+    if (px === undefined || !pool.be.servers.some((s) => s.tracked !== null)) continue;
+    pool.be.stateListener = (be, srv, prev, reason) => {
+      if (srv.tracked === null || !reason.startsWith('via ')) return;
+      const via = reason.slice(4);
+      const counts = { active: be.lb.srvAct, backup: be.lb.srvBck };
+      const emit = (level: 'alert' | 'notice', text: string): void => {
+        logs.forProxy(px).event(level, text);
+        if (!quiet) process.stderr.write(stderrLine('WARNING', process.pid, text));
+      };
+      if (srv.state === SrvState.STOPPED && prev !== SrvState.STOPPED) {
+        const requeued = pool.markedDown(srv, false);
+        emit('alert', downMessage({ be: be.name, srv: srv.name, backup: srv.backup, outcome: null, counts, sessions: srv.served, requeued, queued: srv.queueLength, via }));
+        if (counts.active + counts.backup === 0) {
+          logs.forProxy(px).event('emerg', noServerMessage(be.name, px.kind === 'listen', false));
+          if (!quiet) process.stderr.write(stderrLine('ALERT', process.pid, noServerMessage(be.name, px.kind === 'listen', true)));
+        }
+      } else if (prev === SrvState.STOPPED && srv.state !== SrvState.STOPPED) {
+        const requeued = pool.markedUp(srv, false);
+        emit('notice', upMessage({ be: be.name, srv: srv.name, backup: srv.backup, outcome: null, counts, requeued, totalQueued: srv.queueLength + be.counters.queueCur, via }));
+      }
+    };
   }
   // stats (CSV, runtime API, stats page) read check results through the runtime's snapshot
   rt.checks = (srv) => checks.of(srv);

@@ -60,6 +60,8 @@ const noop = (): void => {};
 export class Probe implements Timed {
   /** gives the open check connection back to the server's counts (set per connection) */
   private releaseConn: () => void = noop;
+  /** the current connection closes with a FIN (`linger`), else with a reset */
+  private linger = false;
   due = 0;
   slot = -1;
   private run = 0;
@@ -170,6 +172,7 @@ export class Probe implements Timed {
     const run = this.run;
     const sock = new Socket();
     this.sock = sock;
+    this.linger = s.linger === true;
     const host = this.host;
     if (host.connOpened !== undefined) {
       host.connOpened();
@@ -362,6 +365,8 @@ export class Probe implements Timed {
     this.sock = null;
     this.releaseConn();
     this.releaseConn = noop;
-    s.destroy();
+    // HAProxy closes check connections with a reset unless the connect rule says `linger`
+    if (!this.linger && !s.destroyed && !s.connecting && typeof s.resetAndDestroy === 'function') s.resetAndDestroy();
+    else s.destroy();
   }
 }

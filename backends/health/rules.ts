@@ -22,6 +22,8 @@ export interface ConnectStep {
   readonly useServer: boolean;
   /** HAProxy's step number in "at step N" messages (0 for the implicit first connect) */
   readonly step: number;
+  /** `linger`: close with a FIN; without it HAProxy resets the check connection (RST) */
+  readonly linger?: boolean;
 }
 
 export interface SendStep {
@@ -147,7 +149,7 @@ function connectStep(r: CheckConnectRule, step: number, at: (w: string) => strin
   if (r.viaSocks4) problems.push(`${at('connect via-socks4')}: the check connects directly.`);
   for (const k of ['sni', 'alpn'] as const) if (r[k] !== undefined) problems.push(`${at(`connect ${k}`)}: ignored (no TLS).`);
   if (r.proto !== undefined && r.proto !== 'h1') problems.push(`${at(`connect proto ${r.proto}`)}: the check speaks HTTP/1 or TCP only.`);
-  return { kind: 'connect', port: r.port ?? null, addr: r.addr ?? null, sendProxy: r.sendProxy, useServer: r.default || r.implicit, step };
+  return { kind: 'connect', port: r.port ?? null, addr: r.addr ?? null, sendProxy: r.sendProxy, useServer: r.default || r.implicit, step, linger: r.linger };
 }
 
 function sendStep(r: CheckSendRule, step: number, at: (w: string) => string, problems: string[]): SendStep | null {

@@ -141,6 +141,21 @@ t.test('check-send-proxy: a PROXY header on checks without send-proxy; v2 with s
   }
 });
 
+t.test('check connections end with a reset, as HAProxy\'s, and with a FIN under tcp-check connect linger', async (t) => {
+  for (const [lines, want] of [['option httpchk', 'reset'], ['option tcp-check\ntcp-check connect linger', 'fin']] as const) {
+    let seen: (v: string) => void = () => undefined;
+    const how = new Promise<string>((r) => { seen = r; });
+    const { port } = await server(t, (s) => {
+      s.removeAllListeners('error');
+      s.on('data', (d: Buffer) => { if (d.includes('\r\n\r\n')) s.write('HTTP/1.0 200 OK\r\n\r\n'); });
+      s.on('end', () => { seen('fin'); s.end(); });
+      s.on('error', (e: NodeJS.ErrnoException) => seen(e.code === 'ECONNRESET' ? 'reset' : String(e.code)));
+    });
+    await run(lines, port);
+    t.equal(await how, want, lines);
+  }
+});
+
 const reply = (status: string, body = ''): string => `HTTP/1.1 ${status}\r\ncontent-length: ${body.length}\r\n\r\n${body}`;
 
 /** [label, backend lines, the server's answer, status, code, info] */

@@ -57,8 +57,8 @@ t.test('disable-on-404 and send-state reach the program; ok/error/tout statuses 
 t.test('tcp-check connect port/addr/send-proxy become the step; only the implicit or default connect reuses the server settings', async (t) => {
   const p = (await compiled('option tcp-check\ntcp-check connect port 8443 addr 127.0.0.2 send-proxy\ntcp-check send x\ntcp-check connect default')).program;
   t.same(p.steps.filter((s) => s.kind === 'connect'), [
-    { kind: 'connect', port: 8443, addr: '127.0.0.2', sendProxy: true, useServer: false, step: 1 },
-    { kind: 'connect', port: null, addr: null, sendProxy: false, useServer: true, step: 3 },
+    { kind: 'connect', port: 8443, addr: '127.0.0.2', sendProxy: true, useServer: false, step: 1, linger: false },
+    { kind: 'connect', port: null, addr: null, sendProxy: false, useServer: true, step: 3, linger: false },
   ]);
 });
 

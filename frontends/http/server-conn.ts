@@ -99,7 +99,7 @@ export class ServerConn {
   static open(target: ServerTarget, srv: Server, dstPort: number, owner: ConnOwner, connectTimeout: number): ServerConn {
     const sock = (target.unix
       ? netConnect({ path: target.host, allowHalfOpen: true, onread: ONREAD })
-      : netConnect({ host: target.host, port: target.port !== 0 ? target.port : dstPort + target.portOffset, allowHalfOpen: true, noDelay: true, onread: ONREAD })) as TSocket;
+      : netConnect({ host: target.host, port: target.port !== 0 ? target.port : dstPort + target.portOffset, family: target.family, allowHalfOpen: true, noDelay: true, onread: ONREAD })) as TSocket;
     const sc = new ServerConn(sock, srv, owner);
     IdlePools.opened(sc);
     sc.setTimeout(connectTimeout);

@@ -268,7 +268,7 @@ export class TcpSession implements PendNode, ServerSession {
     const onread = serverOnread(this);
     const sock = (t.unix
       ? netConnect({ path: t.host, allowHalfOpen: true, onread })
-      : netConnect({ host: t.host, port: t.port !== 0 ? t.port : this.addrs.dstPort + t.portOffset, allowHalfOpen: true, noDelay: true, onread })) as Socket & Tagged;
+      : netConnect({ host: t.host, port: t.port !== 0 ? t.port : this.addrs.dstPort + t.portOffset, family: t.family, allowHalfOpen: true, noDelay: true, onread })) as Socket & Tagged;
     sock[kSession] = this;
     // a connection in use until it closes (stats used_conn_cur, as HAProxy counts TCP ones too)
     srv.conns.use();

@@ -22,6 +22,8 @@ export interface ServerTarget {
   readonly port: number;
   readonly portOffset: number;
   readonly sendProxy: 'v1' | 'v2' | null;
+  /** `ipv4@` / `ipv6@` before a host name: resolve it in that family only (0: either) */
+  readonly family: 0 | 4 | 6;
 }
 
 /** A session holding a connection slot on a server, as the health-check hooks reach it. */
@@ -300,5 +302,6 @@ function toTarget(s: ServerConfig): ServerTarget {
     port: s.port ?? 0,
     portOffset: s.portOffset ?? 0,
     sendProxy: s.sendProxy ?? null,
+    family: s.resolveFamily ?? 0,
   };
 }

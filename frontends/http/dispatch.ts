@@ -178,7 +178,7 @@ export function connect(s: HttpSession): void {
   const srv = s.srv as Server;
   const t = brt.targets.get(srv);
   if (t === undefined) throw new Error(`no target for server ${srv.name}`);
-  s.sc = ServerConn.open(t, srv, s.addrs.dstPort, s, brt.timeouts.connect);
+  s.sc = ServerConn.open(t, srv, s.addrs.dstPort, s, brt.timeouts.connect, s.fe.limits);
 }
 
 /**

@@ -57,9 +57,9 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
   pendSeq = 0;
 
   readonly client: Socket;
-  readonly reader = new HeadReader();
-  readonly req = new RequestHead();
-  readonly reqBody = new BodyFramer();
+  readonly reader: HeadReader;
+  readonly req: RequestHead;
+  readonly reqBody: BodyFramer;
   readonly txn: HttpTxn;
   phase = HEAD;
   /** client bytes read but not consumed yet (body start, or the next pipelined request) */
@@ -141,6 +141,10 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
   readonly addrs: ConnAddrs;
 
   constructor(readonly fe: HttpFrontend, accepted: Socket) {
+    const lim = fe.limits;
+    this.reader = new HeadReader(lim.maxRawHead);
+    this.req = new RequestHead(lim);
+    this.reqBody = new BodyFramer(lim.maxRawHead);
     this.adopted = useOnread(accepted, CLIENT_ONREAD);
     const client = accepted;
     this.client = client;

@@ -20,7 +20,12 @@ export class BodyFramer {
   error: H1Error | null = null;
   /** Body bytes still expected for 'length'. */
   left = 0;
-  readonly chunked = new ChunkedFramer();
+  readonly chunked: ChunkedFramer;
+
+  /** maxTrailers: bytes of chunked trailers (HAProxy: tune.bufsize - 64, see limits.ts) */
+  constructor(maxTrailers?: number) {
+    this.chunked = new ChunkedFramer(maxTrailers);
+  }
 
   start(head: MessageHead): boolean {
     return this.begin(head.framing, head.contentLength);

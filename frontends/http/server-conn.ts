@@ -87,7 +87,7 @@ export class ServerConn {
   constructor(readonly sock: TSocket, readonly srv: Server, owner: ConnOwner, limits: H1Limits = DEFAULT_H1_LIMITS) {
     this.reader = new HeadReader(limits.maxRawHead);
     this.res = new ResponseHead(limits);
-    this.body = new BodyFramer(limits.maxRawHead);
+    this.body = new BodyFramer(limits);
     this.owner = owner;
     sock[kConn] = this;
     sock.on('connect', onConnect);

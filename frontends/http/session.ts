@@ -27,7 +27,7 @@ import { COPY_MIN, Copies, copyOf } from '../../lib/net/read-buffers.js';
 import type { Server } from '../../backends/server.js';
 import {
   CONN_CLOSE, CONN_KEEPALIVE, NEED_MORE, RequestHead, TOO_LARGE, parseRequestHead, parseResponseHead, responseContext,
-  BodyFramer, HeadReader, ERR_400, ERR_408,
+  BodyFramer, HeadReader, ERR_400, ERR_400_HTX, ERR_408,
 } from '../../lib/http1/index.js';
 import { HttpTxn } from '../../lib/http/txn.js';
 import type { BackendRuntime, ServerSession } from '../../lib/runtime/backend-runtime.js';
@@ -144,7 +144,7 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
     const lim = fe.limits;
     this.reader = new HeadReader(lim.maxRawHead);
     this.req = new RequestHead(lim);
-    this.reqBody = new BodyFramer(lim.maxRawHead);
+    this.reqBody = new BodyFramer(lim);
     this.adopted = useOnread(accepted, CLIENT_ONREAD);
     const client = accepted;
     this.client = client;
@@ -580,7 +580,14 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
         this.dropServer();
         this.closeClient = true;
         releaseSlot(this);
-        this.sendLocal(400, ERR_400, true);
+        if (this.reqBody.chunked.error === 'trailers-too-large') {
+          // haproxy's mux has passed the head on: its stream answers, with the HTX page
+          this.closeClient = true;
+          const page = this.fe.errorPage(400);
+          this.sendLocal(400, page === ERR_400 ? ERR_400_HTX : page, false);
+        } else {
+          this.sendLocal(400, ERR_400, true);
+        }
       } else {
         this.abortBoth();
       }

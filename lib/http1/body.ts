@@ -13,6 +13,7 @@
  */
 import { ChunkedFramer } from './chunked.js';
 import type { Framing, H1Error, MessageHead } from './head.js';
+import type { H1Limits } from './limits.js';
 
 export class BodyFramer {
   framing: Framing = 'none';
@@ -22,9 +23,9 @@ export class BodyFramer {
   left = 0;
   readonly chunked: ChunkedFramer;
 
-  /** maxTrailers: bytes of chunked trailers (HAProxy: tune.bufsize - 64, see limits.ts) */
-  constructor(maxTrailers?: number) {
-    this.chunked = new ChunkedFramer(maxTrailers);
+  /** the limits bound chunked trailers (see ChunkedFramer) */
+  constructor(limits?: H1Limits) {
+    this.chunked = new ChunkedFramer(limits);
   }
 
   start(head: MessageHead): boolean {

@@ -613,8 +613,9 @@ export const SCENARIOS: readonly Scenario[] = [
       closing(Array.from({ length: 10 }, (_, i) => `X-${i}: ${i}\r\n`).join('')),
       closing('X-A: 1\r\nX-B: 2\r\nHost: test.local\r\n'),
       closing('X-Reply-Fields: 1\r\n'), closing('X-Reply-Fields: 2\r\n'),
+      ...[4, 5].map((n) => `POST /tr HTTP/1.1\r\nHost: test.local\r\nConnection: close\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n${Array.from({ length: n }, (_, i) => `X-T${i}: ${i}\r\n`).join('')}\r\n`),
     ]),
-    expect: (o: { raw: string }[]) => want(o, [200, 200, 400, 400, 200, 200, 502]),
+    expect: (o: { raw: string }[]) => want(o, [200, 200, 400, 400, 200, 200, 502, 200, 400]),
   },
   {
     name: 'tune.bufsize 4096: request and response heads bounded by the smaller buffer (HTX room to the byte, raw room)',
@@ -654,5 +655,15 @@ export const SCENARIOS: readonly Scenario[] = [
     config: ['frontend fe', '    bind 127.0.0.1:@fe', '    default_backend be', 'backend be', '    server a 127.0.0.1:@a'],
     run: async (c) => rawEach(c.port(), [sized(32768 - 12000 - 69), sized(32768 - 12000 - 68)]),
     expect: (o: { raw: string }[]) => want(o, [200, 400]),
+  },
+  {
+    name: 'tune.bufsize 4096: chunked trailers get the smaller HTX room (to the byte) and raw room',
+    global: ['tune.bufsize 4096'],
+    config: ['frontend fe', '    bind 127.0.0.1:@fe', '    default_backend be', 'backend be', '    server a 127.0.0.1:@a'],
+    // a trailer costs 8 + name + value; they may take bufsize - maxrewrite - 57
+    run: async (c) => rawEach(c.port(), [...[2000, 4096 - 1024 - 57 - 12, 4096 - 1024 - 57 - 11, 3990, 4100].map((n) =>
+      `POST /tr HTTP/1.1\r\nHost: test.local\r\nConnection: close\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\nX-Tr: ${'t'.repeat(n)}\r\n\r\n`),
+      `POST /tr HTTP/1.1\r\nHost: test.local\r\nConnection: close\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\nzz\r\n\r\n`]),
+    expect: (o: { raw: string }[]) => want(o, [200, 200, 400, 400, 400, 400]),
   },
 ];

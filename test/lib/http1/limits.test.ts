@@ -59,12 +59,22 @@ t.test('the HTX budget follows bufsize and maxrewrite, to the byte', async (t) =
   t.equal(parseResponseHead(text, 0, text.length, res, 0), 502);
 });
 
-t.test('chunked trailers get the raw room', async (t) => {
-  const b = new BodyFramer(100);
-  b.begin('chunked', -1);
-  const body = Buffer.from(`0\r\nx: ${'t'.repeat(200)}\r\n\r\n`, 'latin1');
-  t.equal(b.chunked.feed(body, 0, body.length), -1);
-  t.equal(b.chunked.error, 'trailers-too-large');
+t.test('chunked trailers: raw room, HTX room and field count', async (t) => {
+  const feed = (lim: H1Limits, trailers: string): [number, string | null] => {
+    const b = new BodyFramer(lim);
+    b.begin('chunked', -1);
+    const body = Buffer.from(`0\r\n${trailers}\r\n`, 'latin1');
+    return [b.chunked.feed(body, 0, body.length), b.chunked.error];
+  };
+  t.same(feed({ maxRawHead: 100, htxBudget: 15291, maxFields: 100 }, `x: ${'t'.repeat(200)}\r\n`), [-1, 'trailers-too-large'], 'raw');
+  const lim = h1Limits({ 'tune.bufsize': '4096' });
+  // 8 + 1 + value, blanks around the value not counted
+  const fit = lim.htxBudget + 12 - 9;
+  t.equal(feed(lim, `x:  ${'t'.repeat(fit)}  \r\n`)[0], fit + 13, 'consumed to the end');
+  t.same(feed(lim, `x: ${'t'.repeat(fit + 1)}\r\n`), [-1, 'trailers-too-large'], 'HTX room');
+  const five = h1Limits({ 'tune.http.maxhdr': '5' });
+  t.equal(feed(five, 'a: 1\r\nb: 2\r\nc: 3\r\nd: 4\r\n')[0] > 0, true);
+  t.same(feed(five, 'a: 1\r\nb: 2\r\nc: 3\r\nd: 4\r\ne: 5\r\n'), [-1, 'too-many-headers'], 'field count');
 });
 
 t.test('a Connection value as haproxy leaves it after taking close and keep-alive out', async (t) => {

@@ -47,7 +47,7 @@ export const MAX_RAW_HEAD = DEFAULT_H1_LIMITS.maxRawHead;
  */
 export function scanFields(head: MessageHead, pos: number, isRequest: boolean): number {
   const buf = head.buf;
-  const hdr = head.hdr;
+  let hdr = head.hdr;
   const maxFields = head.maxFields;
   const maxLines = head.maxLines;
   let stored = 0;
@@ -94,7 +94,11 @@ export function scanFields(head: MessageHead, pos: number, isRequest: boolean): 
     while (ve > vs && isSpHt(buf[ve - 1])) ve--;
     pos = buf[pos] === CR ? pos + 2 : pos + 1;
     const i = head.count;
-    if (i >= maxLines) return fail(head, 'too-many-headers', ns);
+    if (i >= head.lines) {
+      if (i >= maxLines) return fail(head, 'too-many-headers', ns);
+      head.grow();
+      hdr = head.hdr;
+    }
     head.count = i + 1;
     hdr[4 * i] = ns;
     hdr[4 * i + 1] = ne;

@@ -79,7 +79,7 @@ let slabAt = 0;
 
 function tableSlice(lines: number): ArrayBuffer {
   if (lines !== MAX_LINES) {
-    // a configured tune.http.maxhdr: tables of their own size (heads are per connection)
+    // a tune.http.maxhdr below the default: tables of their own size
     slabAt = 0;
     return new ArrayBuffer(tablesBytes(lines));
   }
@@ -105,9 +105,11 @@ export class MessageHead {
   readonly maxLines: number;
   /** largest htxCost accepted (from tune.bufsize and tune.maxrewrite) */
   readonly htxBudget: number;
-  readonly hdr: Int32Array;
-  readonly kind: Uint8Array;
-  readonly drop: Uint8Array;
+  /** line slots the tables hold now: up to 128 at first, grown up to maxLines when a head needs it */
+  lines: number;
+  hdr: Int32Array;
+  kind: Uint8Array;
+  drop: Uint8Array;
   framing: Framing = 'none';
   contentLength = -1;
   connection = 0;
@@ -129,11 +131,29 @@ export class MessageHead {
     this.maxFields = limits.maxFields;
     this.maxLines = limits.maxFields + SPARE_LINES;
     this.htxBudget = limits.htxBudget;
-    const lines = this.maxLines;
+    // a large tune.http.maxhdr costs memory only to the heads that use it
+    const lines = Math.min(this.maxLines, MAX_LINES);
+    this.lines = lines;
     const mem = tableSlice(lines);
     this.hdr = new Int32Array(mem, slabAt, lines * 4);
     this.kind = new Uint8Array(mem, slabAt + lines * 4 * 4, lines);
     this.drop = new Uint8Array(mem, slabAt + lines * 4 * 4 + lines, lines);
+  }
+
+  /** Doubles the line tables (up to maxLines), keeping what they hold. */
+  grow(): void {
+    const lines = Math.min(this.maxLines, this.lines * 2);
+    const mem = new ArrayBuffer(tablesBytes(lines));
+    const hdr = new Int32Array(mem, 0, lines * 4);
+    const kind = new Uint8Array(mem, lines * 4 * 4, lines);
+    const drop = new Uint8Array(mem, lines * 4 * 4 + lines, lines);
+    hdr.set(this.hdr);
+    kind.set(this.kind);
+    drop.set(this.drop);
+    this.lines = lines;
+    this.hdr = hdr;
+    this.kind = kind;
+    this.drop = drop;
   }
 
   protected resetHead(buf: Buffer, start: number, end: number): void {

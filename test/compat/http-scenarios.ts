@@ -666,4 +666,12 @@ export const SCENARIOS: readonly Scenario[] = [
       `POST /tr HTTP/1.1\r\nHost: test.local\r\nConnection: close\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\nzz\r\n\r\n`]),
     expect: (o: { raw: string }[]) => want(o, [200, 200, 400, 400, 400, 400]),
   },
+  {
+    name: 'tune.http.maxhdr 200: more fields than the default (199 pass, 200 are refused)',
+    global: ['tune.http.maxhdr 200'],
+    config: ['frontend fe', '    bind 127.0.0.1:@fe', '    default_backend be', 'backend be', '    server a 127.0.0.1:@a'],
+    // Host and User-Agent, then X- fields
+    run: async (c) => rawEach(c.port(), [197, 198].map((n) => closing(Array.from({ length: n }, (_, i) => `X-${i}: ${i}\r\n`).join('')))),
+    expect: (o: { raw: string }[]) => want(o, [200, 400]),
+  },
 ];

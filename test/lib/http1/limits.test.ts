@@ -38,8 +38,11 @@ t.test('a head of the configured field count passes, one more is refused', async
   t.equal(parseReq(`GET / HTTP/1.1\r\n${fields(4)}Connection: upgrade\r\n\r\n`, lim).st, 400, 'Connection: upgrade does');
   // more fields than the default tables hold
   const big = h1Limits({ 'tune.http.maxhdr': '400' });
+  t.equal(new RequestHead(big).lines, 128, 'tables start at the default size');
   const r = parseReq(`GET / HTTP/1.1\r\n${fields(399)}\r\n`, big);
   t.equal(r.st, 0);
+  t.equal(r.head.lines, 400 - 1 + 28, 'and grow to what the head needs');
+  t.equal(r.head.name(0), 'x-0', 'keeping the first lines');
   t.equal(r.head.count, 399);
   t.equal(r.head.value(398), 'v');
   t.equal(parseReq(`GET / HTTP/1.1\r\n${fields(400)}\r\n`, big).st, 400);

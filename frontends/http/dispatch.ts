@@ -181,7 +181,7 @@ export function connect(s: HttpSession): void {
   const srv = s.srv as Server;
   const t = brt.targets.get(srv);
   if (t === undefined) throw new Error(`no target for server ${srv.name}`);
-  const sc = ServerConn.open(t, srv, s.addrs.dstPort, s, brt.timeouts.connect);
+  const sc = ServerConn.open(t, srv, s.addrs.dstPort, s, brt.timeouts.connect, s.fe.limits);
   s.sc = sc;
   if (t.sendProxy !== null) {
     // the PROXY header leads the connection (written once connected, before the request)

@@ -9,7 +9,7 @@ import type { CookiePersistence } from '../../backends/persistence/cookie.js';
 import type { Server } from '../../backends/server.js';
 import type { BindConfig, ProxyConfig } from '../../lib/config/model.js';
 import type { HttpTxn } from '../../lib/http/txn.js';
-import { ERROR_PAGES } from '../../lib/http1/index.js';
+import { DEFAULT_H1_LIMITS, ERROR_PAGES, type H1Limits } from '../../lib/http1/index.js';
 import type { SessionLogger } from '../../lib/log/record.js';
 import type { BackendRuntime } from '../../lib/runtime/backend-runtime.js';
 import { acceptProxyListener } from '../../lib/net/listen.js';
@@ -71,6 +71,8 @@ export interface HttpFrontendConfig {
   readonly errorPage: (status: number) => Buffer;
   /** `stats enable`: where the stats app listens (stats-ui starts it), else null */
   readonly stats: StatsEndpoint | null;
+  /** head size and field count limits (global tune.*); the defaults when absent */
+  readonly limits?: H1Limits;
 }
 
 export class HttpFrontend extends FrontendBase {
@@ -91,6 +93,8 @@ export class HttpFrontend extends FrontendBase {
   readonly stats: StatsEndpoint | null;
   /** `monitor-uri`: requests for it are answered here (200), counted as intercepted, not logged */
   readonly monitorUri: string | null;
+  /** what the parsers of this frontend's sessions and their server connections accept */
+  readonly limits: H1Limits;
 
   constructor(cfg: HttpFrontendConfig, global: GlobalLimit) {
     super(cfg.px.name, cfg.id, 'http', cfg.binds, cfg.maxconn, global);
@@ -103,6 +107,7 @@ export class HttpFrontend extends FrontendBase {
     this.errorPage = cfg.errorPage;
     this.monitorUri = cfg.px.monitorUri ?? null;
     this.stats = cfg.stats;
+    this.limits = cfg.limits ?? DEFAULT_H1_LIMITS;
     this.connMode = connMode(cfg.px);
     const t = cfg.px.timeouts;
     this.timeoutClient = t.client ?? 0;

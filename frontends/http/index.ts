@@ -12,6 +12,7 @@ import type { Frontend } from '../../lib/runtime/frontend.js';
 import type { FrontendContext } from '../../lib/runtime/runtime.js';
 import { cookiePersistence } from '../../backends/persistence/cookie.js';
 import type { HttpTxn } from '../../lib/http/txn.js';
+import { h1Limits } from '../../lib/http1/index.js';
 import { DEFAULT_STATS_URI, compileStatsGate } from './stats-gate.js';
 import { HttpFrontend, connMode, errorPages, type BackendHttp, type ForwardFor } from './frontend.js';
 
@@ -45,6 +46,7 @@ export function httpFrontendFactory(ctx: FrontendContext): Frontend {
     logger: ctx.logger, router, rules, backendOf,
     forwardfor: forwardFor(px), errorPage: env.errorPage,
     stats: stats?.endpoint ?? null,
+    limits: h1Limits(ctx.tune),
   }, ctx.global);
 }
 

@@ -21,7 +21,7 @@
 import { readFileSync } from 'node:fs';
 import { connect as netConnect, type Socket } from 'node:net';
 import type { Server } from '../../backends/server.js';
-import { BodyFramer, HeadReader, ResponseHead } from '../../lib/http1/index.js';
+import { BodyFramer, DEFAULT_H1_LIMITS, HeadReader, ResponseHead, type H1Limits } from '../../lib/http1/index.js';
 import type { ServerTarget } from '../../lib/runtime/backend-runtime.js';
 
 export interface ConnOwner {
@@ -58,9 +58,9 @@ function fdLimit(): number {
 }
 
 export class ServerConn {
-  readonly reader = new HeadReader();
-  readonly res = new ResponseHead();
-  readonly body = new BodyFramer();
+  readonly reader: HeadReader;
+  readonly res: ResponseHead;
+  readonly body: BodyFramer;
   owner: ConnOwner | null;
   /** true once the TCP connection is established */
   connected = false;
@@ -86,7 +86,10 @@ export class ServerConn {
   /** the PROXY header it started with (send-proxy): only the same client may reuse it */
   proxyKey: string | null = null;
 
-  constructor(readonly sock: TSocket, readonly srv: Server, owner: ConnOwner) {
+  constructor(readonly sock: TSocket, readonly srv: Server, owner: ConnOwner, limits: H1Limits = DEFAULT_H1_LIMITS) {
+    this.reader = new HeadReader(limits.maxRawHead);
+    this.res = new ResponseHead(limits);
+    this.body = new BodyFramer(limits);
     this.owner = owner;
     sock[kConn] = this;
     sock.on('connect', onConnect);
@@ -96,11 +99,11 @@ export class ServerConn {
     sock.on('drain', onDrain);
   }
 
-  static open(target: ServerTarget, srv: Server, dstPort: number, owner: ConnOwner, connectTimeout: number): ServerConn {
+  static open(target: ServerTarget, srv: Server, dstPort: number, owner: ConnOwner, connectTimeout: number, limits?: H1Limits): ServerConn {
     const sock = (target.unix
       ? netConnect({ path: target.host, allowHalfOpen: true, onread: ONREAD })
       : netConnect({ host: target.host, port: target.port !== 0 ? target.port : dstPort + target.portOffset, family: target.family, allowHalfOpen: true, noDelay: true, onread: ONREAD })) as TSocket;
-    const sc = new ServerConn(sock, srv, owner);
+    const sc = new ServerConn(sock, srv, owner, limits);
     IdlePools.opened(sc);
     sc.setTimeout(connectTimeout);
     return sc;

@@ -29,7 +29,7 @@ import { COPY_MIN, Copies, copyOf } from '../../lib/net/read-buffers.js';
 import type { Server } from '../../backends/server.js';
 import {
   CONN_CLOSE, CONN_KEEPALIVE, NEED_MORE, RequestHead, TOO_LARGE, parseRequestHead, parseResponseHead, responseContext,
-  BodyFramer, HeadReader, ERR_400, ERR_408,
+  BodyFramer, HeadReader, ERR_400, ERR_400_HTX, ERR_408,
 } from '../../lib/http1/index.js';
 import { HttpTxn } from '../../lib/http/txn.js';
 import type { BackendRuntime, ServerSession } from '../../lib/runtime/backend-runtime.js';
@@ -59,9 +59,9 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
   pendSeq = 0;
 
   readonly client: Socket;
-  readonly reader = new HeadReader();
-  readonly req = new RequestHead();
-  readonly reqBody = new BodyFramer();
+  readonly reader: HeadReader;
+  readonly req: RequestHead;
+  readonly reqBody: BodyFramer;
   readonly txn: HttpTxn;
   phase = HEAD;
   /** client bytes read but not consumed yet (body start, or the next pipelined request) */
@@ -145,6 +145,10 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
   private pp: ProxyWait | null;
 
   constructor(readonly fe: HttpFrontend, accepted: Socket) {
+    const lim = fe.limits;
+    this.reader = new HeadReader(lim.maxRawHead);
+    this.req = new RequestHead(lim);
+    this.reqBody = new BodyFramer(lim);
     this.pp = fe.acceptProxy ? proxyWaitFor(accepted) : null;
     this.adopted = useOnread(accepted, this.pp === null ? CLIENT_ONREAD : CLIENT_ONREAD_PP);
     const client = accepted;
@@ -636,7 +640,14 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
         this.dropServer();
         this.closeClient = true;
         releaseSlot(this);
-        this.sendLocal(400, ERR_400, true);
+        if (this.reqBody.chunked.error === 'trailers-too-large') {
+          // haproxy's mux has passed the head on: its stream answers, with the HTX page
+          this.closeClient = true;
+          const page = this.fe.errorPage(400);
+          this.sendLocal(400, page === ERR_400 ? ERR_400_HTX : page, false);
+        } else {
+          this.sendLocal(400, ERR_400, true);
+        }
       } else {
         this.abortBoth();
       }

@@ -13,6 +13,7 @@
  */
 import { ChunkedFramer } from './chunked.js';
 import type { Framing, H1Error, MessageHead } from './head.js';
+import type { H1Limits } from './limits.js';
 
 export class BodyFramer {
   framing: Framing = 'none';
@@ -20,7 +21,12 @@ export class BodyFramer {
   error: H1Error | null = null;
   /** Body bytes still expected for 'length'. */
   left = 0;
-  readonly chunked = new ChunkedFramer();
+  readonly chunked: ChunkedFramer;
+
+  /** the limits bound chunked trailers (see ChunkedFramer) */
+  constructor(limits?: H1Limits) {
+    this.chunked = new ChunkedFramer(limits);
+  }
 
   start(head: MessageHead): boolean {
     return this.begin(head.framing, head.contentLength);

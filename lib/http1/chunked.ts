@@ -22,7 +22,7 @@
  */
 import { COLON, CR, FIELD, FIELD_OK, HT, LF, SEMI, SP, TOKEN } from './chars.js';
 import type { H1Error } from './head.js';
-import { MAX_RAW_HEAD } from './fields.js';
+import { DEFAULT_H1_LIMITS, type H1Limits } from './limits.js';
 
 const SIZE_START = 0; // first hex digit required
 const SIZE = 1; // more hex digits, blanks, ';' or CR
@@ -51,8 +51,27 @@ export class ChunkedFramer {
   private size = 0;
   private left = 0;
   private trailerBytes = 0;
+  /** trailers as HAProxy stores them (8 + name + trimmed value each) and their count */
+  private trailerCost = 0;
+  private trailerFields = 0;
+  private nameLen = 0;
+  private valueLen = 0;
+  /** blanks seen after the value's last other byte (trimmed), or -1 before the value starts */
+  private blanks = -1;
+  private readonly maxTrailers: number;
+  private readonly trailerBudget: number;
+  private readonly maxFields: number;
 
-  constructor(private readonly maxTrailers: number = MAX_RAW_HEAD) {}
+  /**
+   * Trailers must fit the raw input room (maxRawHead), their HTX copy the room left for a head
+   * (htxBudget + 12: HAProxy counts the trailers block like a head less its start line), and
+   * their number tune.http.maxhdr - 1.
+   */
+  constructor(limits: H1Limits = DEFAULT_H1_LIMITS) {
+    this.maxTrailers = limits.maxRawHead;
+    this.trailerBudget = limits.htxBudget + 12;
+    this.maxFields = limits.maxFields;
+  }
 
   reset(): void {
     this.done = false;
@@ -62,6 +81,8 @@ export class ChunkedFramer {
     this.size = 0;
     this.left = 0;
     this.trailerBytes = 0;
+    this.trailerCost = 0;
+    this.trailerFields = 0;
   }
 
   /** Consumes message bytes from buf[start..end); returns how many, or -1 on error. */
@@ -133,6 +154,9 @@ export class ChunkedFramer {
             this.state = FINAL_LF;
           } else if (TOKEN[b] === 1) {
             this.state = TRAILER_NAME;
+            this.nameLen = 1;
+            this.valueLen = 0;
+            this.blanks = -1;
           } else {
             return this.fail('bad-trailer');
           }
@@ -142,12 +166,27 @@ export class ChunkedFramer {
         case TRAILER_NAME:
           if (b === COLON) this.state = TRAILER_VALUE;
           else if (TOKEN[b] !== 1) return this.fail('bad-trailer');
+          else this.nameLen++;
           if (++this.trailerBytes > this.maxTrailers) return this.fail('trailers-too-large');
           p++;
           continue;
         case TRAILER_VALUE:
-          if (b === CR) this.state = TRAILER_LF;
-          else if (FIELD[b] !== FIELD_OK) return this.fail('bad-trailer');
+          if (b === CR) {
+            this.state = TRAILER_LF;
+            if (++this.trailerFields > this.maxFields) return this.fail('too-many-headers');
+            this.trailerCost += 8 + this.nameLen + this.valueLen - (this.blanks > 0 ? this.blanks : 0);
+            if (this.trailerCost > this.trailerBudget) return this.fail('trailers-too-large');
+          } else if (FIELD[b] !== FIELD_OK) {
+            return this.fail('bad-trailer');
+          } else if (b === SP || b === HT) {
+            if (this.blanks >= 0) {
+              this.blanks++;
+              this.valueLen++;
+            }
+          } else {
+            this.blanks = 0;
+            this.valueLen++;
+          }
           if (++this.trailerBytes > this.maxTrailers) return this.fail('trailers-too-large');
           p++;
           continue;

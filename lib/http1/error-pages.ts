@@ -57,6 +57,8 @@ export const ERR_503 = htxPage(503, 'Service Unavailable', 'No server is availab
 export const ERR_504 = htxPage(504, 'Gateway Time-out', "The server didn't respond in time.");
 
 /** Built-in page per status, for the engine's error path (errorfile overrides come later). */
+/** the 400 the stream (not the mux) sends, e.g. for trailers too large once the head went through */
+export const ERR_400_HTX = htxPage(400, 'Bad request', 'Your browser sent an invalid request.');
 /** the `monitor-uri` answer (HAProxy's HTTP_ERR_200) */
 export const ERR_200 = htxPage(200, 'OK', 'Service ready.');
 

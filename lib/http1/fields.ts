@@ -25,18 +25,20 @@ import {
 import type { MessageHead } from './head.js';
 import {
   CONN_CLOSE, CONN_KEEPALIVE, CONN_UPGRADE, HDR_CONNECTION, HDR_CONTENT_LENGTH, HDR_HOST,
-  HDR_OTHER, HDR_TRANSFER_ENCODING, HDR_UPGRADE, HDR_WS_KEY, MAX_HEADERS, MAX_LINES,
+  HDR_OTHER, HDR_TRANSFER_ENCODING, HDR_UPGRADE, HDR_WS_KEY,
 } from './head.js';
+import { DEFAULT_H1_LIMITS } from './limits.js';
 
 /**
  * HAProxy converts a head to HTX before processing it; the HTX copy must fit in
  * bufsize (16384) - maxrewrite (1024), less HTX's own fixed overhead. Measured on 2.6.12:
  * a head is refused when 8 + len(method+uri+version) + sum(8 + name + value) + 8 exceeds
- * 15291 (value trimmed, folds expanded), whatever the number of headers.
+ * 15291 (value trimmed, folds expanded, lines HAProxy skips left out), whatever the number
+ * of headers. These are the defaults; the configured ones are in limits.ts.
  */
-export const HTX_BUDGET = 15291;
+export const HTX_BUDGET = DEFAULT_H1_LIMITS.htxBudget;
 /** And the raw head (start line to empty line) must fit in 16320 bytes of input buffer. */
-export const MAX_RAW_HEAD = 16320;
+export const MAX_RAW_HEAD = DEFAULT_H1_LIMITS.maxRawHead;
 
 /**
  * Scans field lines from `pos` (start of the first line after the start line) to
@@ -45,7 +47,9 @@ export const MAX_RAW_HEAD = 16320;
  */
 export function scanFields(head: MessageHead, pos: number, isRequest: boolean): number {
   const buf = head.buf;
-  const hdr = head.hdr;
+  let hdr = head.hdr;
+  const maxFields = head.maxFields;
+  const maxLines = head.maxLines;
   let stored = 0;
   let cost = 0;
   for (;;) {
@@ -90,7 +94,11 @@ export function scanFields(head: MessageHead, pos: number, isRequest: boolean): 
     while (ve > vs && isSpHt(buf[ve - 1])) ve--;
     pos = buf[pos] === CR ? pos + 2 : pos + 1;
     const i = head.count;
-    if (i >= MAX_LINES) return fail(head, 'too-many-headers', ns);
+    if (i >= head.lines) {
+      if (i >= maxLines) return fail(head, 'too-many-headers', ns);
+      head.grow();
+      hdr = head.hdr;
+    }
     head.count = i + 1;
     hdr[4 * i] = ns;
     hdr[4 * i + 1] = ne;
@@ -101,8 +109,14 @@ export function scanFields(head: MessageHead, pos: number, isRequest: boolean): 
     const err = classify(head, i, ns, ne, vs, ve, isRequest);
     if (err !== 0) return -1;
     if (head.drop[i] === 0) {
-      if (++stored > MAX_HEADERS) return fail(head, 'too-many-headers', ns);
-      cost += 8 + (ne - ns) + (hdr[4 * i + 3] as number) - (hdr[4 * i + 2] as number);
+      // HAProxy strips close/keep-alive from Connection and skips the line when nothing is left
+      // (it re-adds what the other side needs later): it takes no slot and no HTX room
+      const vlen = head.kind[i] === HDR_CONNECTION ? cleanedConnectionLength(buf, vs, ve)
+        : (hdr[4 * i + 3] as number) - (hdr[4 * i + 2] as number);
+      if (vlen >= 0) {
+        if (++stored > maxFields) return fail(head, 'too-many-headers', ns);
+        cost += 8 + (ne - ns) + vlen;
+      }
     }
   }
 }
@@ -260,6 +274,36 @@ export function connectionTokens(buf: Uint8Array, p: number, end: number): numbe
     else if (eqLower(buf, ts, te, 'upgrade')) bits |= CONN_UPGRADE;
   }
   return bits;
+}
+
+/**
+ * Length of a Connection value once HAProxy has taken the close and keep-alive tokens out
+ * (-1: none left, the line is skipped). Until a token is taken out the value keeps its
+ * spelling; after that the kept tokens are joined by bare commas.
+ */
+export function cleanedConnectionLength(buf: Uint8Array, p: number, end: number): number {
+  const vs = p;
+  let len = 0;
+  let removed = false;
+  while (p < end) {
+    const b = buf[p];
+    if (b === SP || b === HT || b === COMMA) {
+      p++;
+      continue;
+    }
+    const ts = p;
+    while (p < end && buf[p] !== COMMA) p++;
+    let te = p;
+    while (te > ts && isSpHt(buf[te - 1])) te--;
+    if (eqLower(buf, ts, te, 'close') || eqLower(buf, ts, te, 'keep-alive')) {
+      removed = true;
+    } else if (!removed) {
+      len = p - vs;
+    } else {
+      len = (len > 0 ? len + 1 : 0) + (te - ts);
+    }
+  }
+  return len > 0 ? len : -1;
 }
 
 /** ASCII case-insensitive equality of two ranges of the same buffer. */

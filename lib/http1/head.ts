@@ -21,6 +21,8 @@
  *   error, errorAt    why and where a parse failed (the verdict carries the status)
  */
 
+import { DEFAULT_H1_LIMITS, type H1Limits } from './limits.js';
+
 export type Framing = 'none' | 'length' | 'chunked' | 'close' | 'tunnel';
 
 /** Why a head or body was refused; stable codes for logs and tests. */
@@ -59,20 +61,28 @@ export const HDR_CONNECTION = 4;
 export const HDR_UPGRADE = 5;
 export const HDR_WS_KEY = 6;
 
-/** HAProxy's tune.http.maxhdr is 101 slots, one of them the end marker: 100 fields. */
-export const MAX_HEADERS = 100;
-/** Line slots, so that dropped duplicates (which HAProxy does not store) fit beside 100. */
-export const MAX_LINES = 128;
+/** HAProxy's default tune.http.maxhdr is 101 slots, one of them the end marker: 100 fields. */
+export const MAX_HEADERS = DEFAULT_H1_LIMITS.maxFields;
+/** Line slots beside the stored fields, for the lines HAProxy skips (repeated Host or
+ * Content-Length, Connection: close...): 128 lines with the default 100 fields. */
+const SPARE_LINES = 28;
+export const MAX_LINES = MAX_HEADERS + SPARE_LINES;
 
-/** bytes of the three line tables of one head (a multiple of 4: hdr is an Int32Array) */
-const TABLES = MAX_LINES * 4 * 4 + MAX_LINES * 2;
+/** bytes of the three line tables of a head with `lines` slots (a multiple of 4: hdr is an Int32Array) */
+const tablesBytes = (lines: number): number => lines * 4 * 4 + ((lines * 2 + 3) & ~3);
+const TABLES = tablesBytes(MAX_LINES);
 const SLAB_HEADS = 8;
 let slab = new ArrayBuffer(TABLES * SLAB_HEADS);
 let slabNext = 0;
 /** offset of the slice tableSlice() returned last (read by the field initializers after it) */
 let slabAt = 0;
 
-function tableSlice(): ArrayBuffer {
+function tableSlice(lines: number): ArrayBuffer {
+  if (lines !== MAX_LINES) {
+    // a tune.http.maxhdr below the default: tables of their own size
+    slabAt = 0;
+    return new ArrayBuffer(tablesBytes(lines));
+  }
   if (slabNext === SLAB_HEADS) {
     slab = new ArrayBuffer(TABLES * SLAB_HEADS);
     slabNext = 0;
@@ -90,10 +100,16 @@ export class MessageHead {
   // the three tables are views on a slice of a shared slab: an ArrayBuffer is an off-heap
   // allocation that costs more than the views, and a head is made per connection (Connection:
   // close pays it per request). A slab is freed once no head uses it, as Node's Buffer pool.
-  private readonly mem = tableSlice();
-  readonly hdr = new Int32Array(this.mem, slabAt, MAX_LINES * 4);
-  readonly kind = new Uint8Array(this.mem, slabAt + MAX_LINES * 4 * 4, MAX_LINES);
-  readonly drop = new Uint8Array(this.mem, slabAt + MAX_LINES * 4 * 4 + MAX_LINES, MAX_LINES);
+  /** header fields HAProxy would store (tune.http.maxhdr - 1), and line slots for all lines */
+  readonly maxFields: number;
+  readonly maxLines: number;
+  /** largest htxCost accepted (from tune.bufsize and tune.maxrewrite) */
+  readonly htxBudget: number;
+  /** line slots the tables hold now: up to 128 at first, grown up to maxLines when a head needs it */
+  lines: number;
+  hdr: Int32Array;
+  kind: Uint8Array;
+  drop: Uint8Array;
   framing: Framing = 'none';
   contentLength = -1;
   connection = 0;
@@ -110,6 +126,35 @@ export class MessageHead {
   teLastChunked = false;
   error: H1Error | null = null;
   errorAt = -1;
+
+  constructor(limits: H1Limits = DEFAULT_H1_LIMITS) {
+    this.maxFields = limits.maxFields;
+    this.maxLines = limits.maxFields + SPARE_LINES;
+    this.htxBudget = limits.htxBudget;
+    // a large tune.http.maxhdr costs memory only to the heads that use it
+    const lines = Math.min(this.maxLines, MAX_LINES);
+    this.lines = lines;
+    const mem = tableSlice(lines);
+    this.hdr = new Int32Array(mem, slabAt, lines * 4);
+    this.kind = new Uint8Array(mem, slabAt + lines * 4 * 4, lines);
+    this.drop = new Uint8Array(mem, slabAt + lines * 4 * 4 + lines, lines);
+  }
+
+  /** Doubles the line tables (up to maxLines), keeping what they hold. */
+  grow(): void {
+    const lines = Math.min(this.maxLines, this.lines * 2);
+    const mem = new ArrayBuffer(tablesBytes(lines));
+    const hdr = new Int32Array(mem, 0, lines * 4);
+    const kind = new Uint8Array(mem, lines * 4 * 4, lines);
+    const drop = new Uint8Array(mem, lines * 4 * 4 + lines, lines);
+    hdr.set(this.hdr);
+    kind.set(this.kind);
+    drop.set(this.drop);
+    this.lines = lines;
+    this.hdr = hdr;
+    this.kind = kind;
+    this.drop = drop;
+  }
 
   protected resetHead(buf: Buffer, start: number, end: number): void {
     this.buf = buf;

@@ -27,4 +27,5 @@ export { BodyFramer } from './body.js';
 export { ChunkedFramer } from './chunked.js';
 export { encodeRequestHead, encodeResponseHead } from './encode.js';
 export { HTX_BUDGET, MAX_RAW_HEAD, parseContentLength } from './fields.js';
+export { DEFAULT_H1_LIMITS, h1Limits, type H1Limits } from './limits.js';
 export * from './error-pages.js';

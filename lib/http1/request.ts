@@ -22,7 +22,7 @@
  */
 import { CR, LF, TOKEN, isSpHt } from './chars.js';
 import { HDR_UPGRADE, HDR_WS_KEY, type RequestHead } from './head.js';
-import { HTX_BUDGET, dropContentLength, fail, sameCaseless, scanFields } from './fields.js';
+import { dropContentLength, fail, sameCaseless, scanFields } from './fields.js';
 
 export function parseRequestHead(buf: Buffer, start: number, end: number, out: RequestHead): number {
   out.reset(buf, start, end);
@@ -79,7 +79,7 @@ export function parseRequestHead(buf: Buffer, start: number, end: number, out: R
   } else {
     out.framing = 'none';
   }
-  if (out.htxCost > HTX_BUDGET) return bad(out, 'head-too-large', start);
+  if (out.htxCost > out.htxBudget) return bad(out, 'head-too-large', start);
   if (out.hostIndex >= 0 && !hostMatchesAuthority(out)) return bad(out, 'host-mismatch', out.uriStart);
   if (out.wantsUpgrade() && isWebSocket(out) && !hasWsKey(out)) return bad(out, 'websocket-key', start);
   return 0;

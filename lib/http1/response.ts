@@ -20,7 +20,7 @@
  */
 import { CR, LF, isSpHt } from './chars.js';
 import { HDR_CONTENT_LENGTH, type RequestHead, type ResponseHead } from './head.js';
-import { HTX_BUDGET, dropContentLength, fail, scanFields } from './fields.js';
+import { dropContentLength, fail, scanFields } from './fields.js';
 import { parseVersion } from './request.js';
 
 export const RESP_TO_HEAD = 1;
@@ -64,7 +64,7 @@ export function parseResponseHead(buf: Buffer, start: number, end: number, out: 
   p++;
   if (scanFields(out, p, false) < 0) return 502;
   out.htxCost += 16 + 8 + 3 + (out.reasonEnd - rs);
-  if (out.htxCost > HTX_BUDGET) return bad(out, 'head-too-large', start);
+  if (out.htxCost > out.htxBudget) return bad(out, 'head-too-large', start);
 
   const st = out.status;
   if (st < 200) {

@@ -8,8 +8,14 @@
 import type { HttpRecord, SessionRecord } from './record.js';
 import { gmtDate, logDate, msPart } from './time.js';
 
-/** HAProxy keeps at most tune.requri_len - 1 (1023) bytes of the request line. */
-const REQURI_MAX = 1023;
+/** HAProxy keeps at most tune.http.logurilen (default 1023) bytes of the request line. */
+export const REQURI_MAX = 1023;
+
+/** The configured tune.http.logurilen (as the config parser keeps it), or the default. */
+export function logUriLen(tune: Readonly<Record<string, string>>): number {
+  const v = tune['tune.http.logurilen'];
+  return v === undefined ? REQURI_MAX : Number(v);
+}
 
 /** Bytes HAProxy writes as '#' + two hex digits in %r: controls, '"', '#', DEL and 8-bit. */
 const URL_ENCODE = new Uint8Array(256);
@@ -20,7 +26,7 @@ URL_ENCODE[0x23] = 1;
 const HEX = '0123456789ABCDEF';
 
 /** The request line as %r prints it: truncated like HAProxy's capture, unsafe bytes as #XX. */
-export function encodeRequestLine(line: string): string {
+export function encodeRequestLine(line: string, max: number = REQURI_MAX): string {
   let i = 0;
   const n = line.length;
   // fast path: nothing to escape (the common case) and short enough
@@ -28,16 +34,21 @@ export function encodeRequestLine(line: string): string {
     const c = line.charCodeAt(i);
     if (c > 255 || URL_ENCODE[c] === 1) break;
   }
-  if (i === n) return n > REQURI_MAX ? line.slice(0, REQURI_MAX) : line;
+  if (i === n) return n > max ? line.slice(0, max) : line;
   // slow path: work on the bytes (strings from the head parser are latin1, one char per byte)
   const b = Buffer.from(line, isLatin1(line, i) ? 'latin1' : 'utf8');
   let out = '';
-  const end = b.length > REQURI_MAX ? REQURI_MAX : b.length;
+  const end = b.length > max ? max : b.length;
   for (let j = 0; j < end; j++) {
     const c = b[j] as number;
     out += URL_ENCODE[c] === 1 ? '#' + HEX[c >> 4] + HEX[c & 15] : String.fromCharCode(c);
   }
   return out;
+}
+
+/** %r: "<BADREQ>" is a marker, not a capture: never cut. */
+function requestLineField(line: string, uriMax: number): string {
+  return line === '<BADREQ>' ? line : encodeRequestLine(line, uriMax);
 }
 
 function isLatin1(s: string, from: number): boolean {
@@ -82,17 +93,17 @@ export function tcplogLine(r: SessionRecord): string {
 }
 
 /** `option httplog` (no captures: %CC %CS print '-', %hr %hs print nothing). */
-export function httplogLine(r: HttpRecord): string {
+export function httplogLine(r: HttpRecord, uriMax: number = REQURI_MAX): string {
   return r.clientIp + ':' + r.clientPort + ' [' + logDate(requestDate(r)) + '] ' + r.frontend + ' ' +
     r.backend + '/' + r.server + ' ' + r.tr + '/' + r.tw + '/' + r.tc + '/' + r.trResp + '/' + r.ta + ' ' +
     r.status + ' ' + r.bytesRead + ' - - ' + r.termState + r.cookieState + ' ' +
     r.actconn + '/' + r.feconn + '/' + r.beconn + '/' + r.srvconn + '/' + retries(r) + ' ' +
-    r.srvQueue + '/' + r.backendQueue + ' "' + encodeRequestLine(r.requestLine) + '"';
+    r.srvQueue + '/' + r.backendQueue + ' "' + requestLineField(r.requestLine, uriMax) + '"';
 }
 
 /** `option httplog clf`: quoted names, GMT date; the line ends with a space as HAProxy's does. */
-export function httplogClfLine(r: HttpRecord): string {
-  return r.clientIp + ' - - [' + gmtDate(requestDate(r)) + '] "' + encodeRequestLine(r.requestLine) + '" ' +
+export function httplogClfLine(r: HttpRecord, uriMax: number = REQURI_MAX): string {
+  return r.clientIp + ' - - [' + gmtDate(requestDate(r)) + '] "' + requestLineField(r.requestLine, uriMax) + '" ' +
     r.status + ' ' + r.bytesRead + ' "" "" ' + r.clientPort + ' ' + msPart(r.acceptDate) + ' "' +
     r.frontend + '" "' + r.backend + '" "' + r.server + '" ' +
     r.tr + ' ' + r.tw + ' ' + r.tc + ' ' + r.trResp + ' ' + r.ta + ' ' + r.termState + r.cookieState + ' ' +

@@ -8,7 +8,7 @@
 //   if (log.enabled) log.tcp(record);               // at close (or log.http(record) per request)
 //   logs.notify(be, 'WARNING', 'alert', 'Server be/s1 is DOWN, ...');
 import type { GlobalConfig, LogTarget, ProxyConfig } from '../config/model.js';
-import { connErrorLine, connectLine, httplogClfLine, httplogLine, tcplogLine } from './format.js';
+import { REQURI_MAX, connErrorLine, connectLine, httplogClfLine, httplogLine, logUriLen, tcplogLine } from './format.js';
 import {
   buildHeader, facilityNumber, levelNumber, needsClock, resolveFormat,
   type HeaderMeta, type LogFormat, type LogLevel,
@@ -81,7 +81,11 @@ export class ProxyLogger implements SessionLogger {
   private readonly name: string;
   private readonly httpMode: boolean;
 
-  constructor(readonly targets: TargetList, px: ProxyConfig | null) {
+  /** bytes of the request line kept (tune.http.logurilen) */
+  private readonly uriMax: number;
+
+  constructor(readonly targets: TargetList, px: ProxyConfig | null, uriMax: number = REQURI_MAX) {
+    this.uriMax = uriMax;
     const has = targets.size > 0;
     const o = px?.options;
     const http = px?.mode === 'http';
@@ -113,7 +117,7 @@ export class ProxyLogger implements SessionLogger {
 
   http(rec: HttpRecord): void {
     if (!this.enabled || (this.dontlognull && rec.bytesUploaded === 0)) return;
-    const line = this.kind === 'httplog' ? httplogLine(rec) : this.kind === 'clf' ? httplogClfLine(rec) : tcplogLine(rec);
+    const line = this.kind === 'httplog' ? httplogLine(rec, this.uriMax) : this.kind === 'clf' ? httplogClfLine(rec, this.uriMax) : tcplogLine(rec);
     this.targets.send(LOG_INFO, line);
   }
 
@@ -138,6 +142,7 @@ export class LogSystem {
   private readonly sinks: SinkRegistry;
   private readonly globalTargets: Target[];
   private readonly loggers = new Map<string, ProxyLogger>();
+  private readonly uriMax: number;
   readonly global: ProxyLogger;
   private readonly onExit = (): void => this.flushSync();
 
@@ -147,7 +152,8 @@ export class LogSystem {
     this.quiet = env.quiet ?? false;
     this.sinks = new SinkRegistry((t) => this.alertOnce(t), this.meta.tag, this.pid);
     this.globalTargets = this.compile(global.logs, []);
-    this.global = new ProxyLogger(new TargetList(this.globalTargets, this.meta), null);
+    this.uriMax = logUriLen(global.tune);
+    this.global = new ProxyLogger(new TargetList(this.globalTargets, this.meta), null, this.uriMax);
     process.once('exit', this.onExit);
   }
 
@@ -155,7 +161,7 @@ export class LogSystem {
   forProxy(px: ProxyConfig): ProxyLogger {
     let l = this.loggers.get(px.name);
     if (l === undefined) {
-      l = new ProxyLogger(new TargetList(this.compile(px.logs, this.globalTargets), this.meta), px);
+      l = new ProxyLogger(new TargetList(this.compile(px.logs, this.globalTargets), this.meta), px, this.uriMax);
       this.loggers.set(px.name, l);
     }
     return l;

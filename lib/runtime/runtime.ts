@@ -44,6 +44,8 @@ export interface FrontendContext {
   readonly backend: (name: string) => BackendRuntime | undefined;
   /** the frontend's own backend when it is a listen section with servers, else null */
   readonly own: BackendRuntime | null;
+  /** the global section's tune.* settings a mode's parsers read (HTTP head limits) */
+  readonly tune: Readonly<Record<string, string>>;
 }
 export type FrontendFactory = (ctx: FrontendContext) => Frontend;
 
@@ -183,7 +185,7 @@ export function buildRuntime(config: HalyardConfig, opts: RuntimeOptions = {}): 
     if (factory === undefined) {
       throw new HalyardError('HLY_CFG_UNSUPPORTED', `${px.loc.file}:${px.loc.line} : ${px.kind} '${px.name}' uses 'mode ${px.mode}', which this runtime cannot serve yet.`);
     }
-    frontends.push(factory({ px, id, global, logger, backend: (n) => pools.get(n), own }));
+    frontends.push(factory({ px, id, global, logger, backend: (n) => pools.get(n), own, tune: config.global.tune }));
   }
   const order: ProxyEntry[] = [];
   const routes = new Map<string, Set<string>>();

@@ -123,7 +123,12 @@ function serve(sock: net.Socket, b: HttpBackend, behaviour: BackendBehaviour): v
 function respond(sock: net.Socket, name: string, head: string, st: BodyState): void {
   const text = `server=${name}\nbody-bytes=${st.bytes}\nbody-sha256=${st.hash.digest('hex')}\n--- head ---\n${head}`;
   const isHead = head.startsWith('HEAD ');
-  sock.write(`HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\nx-server: ${name}\r\ncontent-length: ${Buffer.byteLength(text, 'latin1')}\r\n\r\n${isHead ? '' : text}`, 'latin1');
+  // response head size and field count tests: `x-reply-pad: N` adds a header of N value bytes,
+  // `x-reply-fields: N` adds N one-byte headers
+  const pad = Number(/\r\nx-reply-pad:[ \t]*(\d+)/i.exec(head)?.[1] ?? 0);
+  const fields = Number(/\r\nx-reply-fields:[ \t]*(\d+)/i.exec(head)?.[1] ?? 0);
+  const extra = (pad > 0 ? `x-pad: ${'p'.repeat(pad)}\r\n` : '') + Array.from({ length: fields }, (_, i) => `x-f${i}: f\r\n`).join('');
+  sock.write(`HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\nx-server: ${name}\r\n${extra}content-length: ${Buffer.byteLength(text, 'latin1')}\r\n\r\n${isHead ? '' : text}`, 'latin1');
 }
 
 /** Streaming chunked decoder: feed() returns the bytes it used, -1 on bad framing. */

@@ -20,6 +20,7 @@ function configText(sc: Scenario, ports: Record<string, number>): string {
   return [
     'global',
     '    maxconn 4000',
+    ...(sc.global ?? []).map((l) => `    ${l}`),
     'defaults',
     '    mode http',
     '    timeout connect 1s',

@@ -33,6 +33,8 @@ export interface Ctx {
 export interface Scenario {
   readonly name: string;
   readonly needs?: 'acl';
+  /** extra lines for the `global` section */
+  readonly global?: readonly string[];
   /** extra lines for the `defaults` section */
   readonly defaults?: readonly string[];
   /** sections after `defaults`; `@fe`, `@fe2`, `@fe3` are frontend ports, `@a`, `@reset`, `@dead`... backend ports */
@@ -177,6 +179,17 @@ function wsFrame(text: string): Buffer {
   const masked = Buffer.from(payload.map((b, i) => b ^ (mask[i % 4] as number)));
   return Buffer.concat([Buffer.from([0x81, 0x80 | payload.length]), mask, masked]);
 }
+
+
+/**
+ * A request whose HTX cost (lib/http1/fields.ts) is exactly `cost`: the start line "GET /t
+ * HTTP/1.1" 29, Host 22, User-Agent 24, X-Big 13 + its value; Connection: close takes none.
+ */
+const sized = (cost: number): string => get('/t', 'test.local', `Connection: close\r\nX-Big: ${'b'.repeat(cost - 88)}\r\n`);
+const closing = (extra = ''): string => get('/t', 'test.local', `Connection: close\r\n${extra}`);
+const statuses = (o: { raw: string }[]): number[] => o.map((x) => statusOf(x.raw));
+const want = (o: { raw: string }[], exp: readonly number[]): string[] =>
+  (statuses(o).join() === exp.join() ? [] : [`statuses ${statuses(o).join()}, expected ${exp.join()}`]);
 
 export const SCENARIOS: readonly Scenario[] = [
   {
@@ -590,5 +603,75 @@ export const SCENARIOS: readonly Scenario[] = [
       return { stable: after <= before, alive, stuck };
     },
     expect: (o: { stable: boolean; alive: string | null; stuck: number }) => (o.stable && o.alive !== null && o.stuck === 0 ? [] : ['descriptors leaked, connections left open, or proxy dead']),
+  },
+  {
+    name: 'tune.http.maxhdr 5: 4 header fields per request and per response; Connection: close and a repeated Host take no slot',
+    global: ['tune.http.maxhdr 5'],
+    config: ['frontend fe', '    bind 127.0.0.1:@fe', '    default_backend be', 'backend be', '    server a 127.0.0.1:@a'],
+    run: async (c) => rawEach(c.port(), [
+      closing('X-A: 1\r\n'), closing('X-A: 1\r\nX-B: 2\r\n'), closing('X-A: 1\r\nX-B: 2\r\nX-C: 3\r\n'),
+      closing(Array.from({ length: 10 }, (_, i) => `X-${i}: ${i}\r\n`).join('')),
+      closing('X-A: 1\r\nX-B: 2\r\nHost: test.local\r\n'),
+      closing('X-Reply-Fields: 1\r\n'), closing('X-Reply-Fields: 2\r\n'),
+      ...[4, 5].map((n) => `POST /tr HTTP/1.1\r\nHost: test.local\r\nConnection: close\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n${Array.from({ length: n }, (_, i) => `X-T${i}: ${i}\r\n`).join('')}\r\n`),
+    ]),
+    expect: (o: { raw: string }[]) => want(o, [200, 200, 400, 400, 200, 200, 502, 200, 400]),
+  },
+  {
+    name: 'tune.bufsize 4096: request and response heads bounded by the smaller buffer (HTX room to the byte, raw room)',
+    global: ['tune.bufsize 4096'],
+    config: ['frontend fe', '    bind 127.0.0.1:@fe', '    default_backend be', 'backend be', '    server a 127.0.0.1:@a'],
+    run: async (c) => rawEach(c.port(), [
+      sized(4096 - 1024 - 69), sized(4096 - 1024 - 68), closing(`X-Big: ${'b'.repeat(6000)}\r\n`),
+      // blanks before the line end cost raw room only
+      closing(`X-Ws: a${' '.repeat(3500)}\r\n`), closing(`X-Ws: a${' '.repeat(4100)}\r\n`),
+      closing('X-Reply-Pad: 2000\r\n'), closing('X-Reply-Pad: 3500\r\n'),
+    ]),
+    expect: (o: { raw: string }[]) => want(o, [200, 400, 400, 200, 400, 200, 502]),
+  },
+  {
+    name: 'tune.bufsize 32768: a 20 KB header and a 20 KB response header pass; the limit moves with the buffer',
+    global: ['tune.bufsize 32768'],
+    config: ['frontend fe', '    bind 127.0.0.1:@fe', '    default_backend be', 'backend be', '    server a 127.0.0.1:@a'],
+    run: async (c) => rawEach(c.port(), [
+      closing(`X-Big: ${'b'.repeat(20000)}\r\n`), sized(32768 - 1024 - 69), sized(32768 - 1024 - 68),
+      closing('X-Reply-Pad: 20000\r\n'),
+    ]),
+    expect: (o: { raw: string }[]) => want(o, [200, 200, 400, 200]),
+  },
+  {
+    name: 'tune.maxrewrite 12000 is lowered to bufsize/2 (8192): heads above 8 KB refused',
+    global: ['tune.maxrewrite 12000'],
+    config: ['frontend fe', '    bind 127.0.0.1:@fe', '    default_backend be', 'backend be', '    server a 127.0.0.1:@a'],
+    run: async (c) => rawEach(c.port(), [
+      sized(16384 - 8192 - 69), sized(16384 - 8192 - 68), closing(`X-Big: ${'b'.repeat(10000)}\r\n`),
+      closing('X-Reply-Pad: 5000\r\n'), closing('X-Reply-Pad: 9000\r\n'),
+    ]),
+    expect: (o: { raw: string }[]) => want(o, [200, 400, 400, 200, 502]),
+  },
+  {
+    name: 'tune.bufsize 32768 with tune.maxrewrite 12000 (below half the buffer, kept)',
+    global: ['tune.bufsize 32768', 'tune.maxrewrite 12000'],
+    config: ['frontend fe', '    bind 127.0.0.1:@fe', '    default_backend be', 'backend be', '    server a 127.0.0.1:@a'],
+    run: async (c) => rawEach(c.port(), [sized(32768 - 12000 - 69), sized(32768 - 12000 - 68)]),
+    expect: (o: { raw: string }[]) => want(o, [200, 400]),
+  },
+  {
+    name: 'tune.bufsize 4096: chunked trailers get the smaller HTX room (to the byte) and raw room',
+    global: ['tune.bufsize 4096'],
+    config: ['frontend fe', '    bind 127.0.0.1:@fe', '    default_backend be', 'backend be', '    server a 127.0.0.1:@a'],
+    // a trailer costs 8 + name + value; they may take bufsize - maxrewrite - 57
+    run: async (c) => rawEach(c.port(), [...[2000, 4096 - 1024 - 57 - 12, 4096 - 1024 - 57 - 11, 3990, 4100].map((n) =>
+      `POST /tr HTTP/1.1\r\nHost: test.local\r\nConnection: close\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\nX-Tr: ${'t'.repeat(n)}\r\n\r\n`),
+      `POST /tr HTTP/1.1\r\nHost: test.local\r\nConnection: close\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\nzz\r\n\r\n`]),
+    expect: (o: { raw: string }[]) => want(o, [200, 200, 400, 400, 400, 400]),
+  },
+  {
+    name: 'tune.http.maxhdr 200: more fields than the default (199 pass, 200 are refused)',
+    global: ['tune.http.maxhdr 200'],
+    config: ['frontend fe', '    bind 127.0.0.1:@fe', '    default_backend be', 'backend be', '    server a 127.0.0.1:@a'],
+    // Host and User-Agent, then X- fields
+    run: async (c) => rawEach(c.port(), [197, 198].map((n) => closing(Array.from({ length: n }, (_, i) => `X-${i}: ${i}\r\n`).join('')))),
+    expect: (o: { raw: string }[]) => want(o, [200, 400]),
   },
 ];

@@ -14,7 +14,8 @@ import t from 'tap';
 import { builtinGlobal } from '../../lib/config/proxy-defaults.js';
 import { LogSystem } from '../../lib/log/logger.js';
 import { proxy, tcpRecord } from '../lib/log/records.js';
-import { skipNoHaproxy } from '../helpers/shared.js';
+import { cliPath, skipNoHaproxy } from '../helpers/shared.js';
+import { haveHalyardBuild as haveBuild } from './http-lab.js';
 
 const skip = skipNoHaproxy();
 
@@ -96,4 +97,80 @@ t.test('a tcplog datagram from haproxy and ours have the same PRI, header and fi
   t.equal(ours.slice(0, 5), '<134>', 'local0.info');
   t.equal(shape(ours), shape(theirs));
   t.ok(theirs.endsWith('\n') && ours.endsWith('\n'), 'one line per datagram, newline-terminated');
+});
+
+/** One proxy process writing raw log lines to stdout; resolves lines as they come. */
+function logLines(cmd: string, args: string[]): { lines: string[]; next(): Promise<string>; err(): string; kill(): void } {
+  const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const lines: string[] = [];
+  const waiters: (() => void)[] = [];
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d: Buffer) => {
+    out += d.toString('latin1');
+    let nl;
+    while ((nl = out.indexOf('\n')) >= 0) { lines.push(out.slice(0, nl)); out = out.slice(nl + 1); waiters.shift()?.(); }
+  });
+  child.stderr.on('data', (d: Buffer) => { err += d.toString('latin1'); });
+  return {
+    lines,
+    next: async () => { if (lines.length === 0) await new Promise<void>((r) => waiters.push(r)); return lines.shift() as string; },
+    err: () => err,
+    kill: () => { child.kill('SIGKILL'); },
+  };
+}
+
+t.test('tune.http.logurilen cuts the request line of httplog and clf lines as haproxy does', { skip: skip || haveBuild() }, async (t) => {
+  const backend = createServer((s) => {
+    s.on('data', () => s.end('HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\nok'));
+    s.on('error', () => undefined);
+  });
+  backend.listen(0, '127.0.0.1');
+  await once(backend, 'listening');
+  const bePort = (backend.address() as AddressInfo).port;
+  const dir = mkdtempSync(join(tmpdir(), 'halyard-logurilen-'));
+  t.teardown(() => { backend.close(); rmSync(dir, { recursive: true, force: true }); });
+
+  const got: Record<string, string[]> = {};
+  for (const who of ['haproxy', 'halyard'] as const) {
+    const fe = await freePort();
+    const fe2 = await freePort();
+    const cfg = join(dir, `${who}.cfg`);
+    writeFileSync(cfg, [
+      'global', '  log stdout format raw local0', '  tune.http.logurilen 30',
+      'defaults', '  log global', '  mode http', '  timeout connect 1s', '  timeout client 5s', '  timeout server 5s',
+      'frontend fe', '  option httplog', `  bind 127.0.0.1:${fe}`, '  default_backend be',
+      'frontend fe2', '  option httplog clf', `  bind 127.0.0.1:${fe2}`, '  default_backend be',
+      'backend be', `  server s1 127.0.0.1:${bePort}`, '',
+    ].join('\n'));
+    const p = who === 'haproxy' ? logLines('haproxy', ['-db', '-f', cfg]) : logLines(process.execPath, [cliPath, '-f', cfg]);
+    t.teardown(() => p.kill());
+    const ask = async (port: number, path: string): Promise<void> => {
+      for (let i = 0; ; i++) {
+        try {
+          await new Promise<void>((res, rej) => {
+            const c = connect(port, '127.0.0.1', () => c.write(`GET ${path} HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n`));
+            c.on('data', () => undefined);
+            c.on('end', () => res());
+            c.on('error', rej);
+          });
+          return;
+        } catch (e) {
+          if (i > 200) throw new Error(`${who} does not answer: ${p.err()}`);
+          await new Promise((r) => setTimeout(r, 20));
+        }
+      }
+    };
+    const lines: string[] = [];
+    for (const [port, path] of [[fe, `/${'a'.repeat(60)}`], [fe, '/short'], [fe, `/q?"x"${'z'.repeat(30)}`], [fe2, `/${'c'.repeat(60)}`]] as const) {
+      await ask(port, path);
+      const l = await p.next();
+      // the quoted request line: the last one of an httplog line, the first of a clf line
+      lines.push(port === fe ? (/"([^"]*)"$/.exec(l)?.[1] ?? l) : (/^[^"]*"((?:[^"]|"(?! \d))*)" \d{3} /.exec(l)?.[1] ?? l));
+    }
+    got[who] = lines;
+  }
+  t.comment(JSON.stringify(got.haproxy));
+  t.equal(got.haproxy?.[0], `GET /${'a'.repeat(25)}`, 'haproxy keeps 30 bytes');
+  t.same(got.halyard, got.haproxy, 'the same request fields');
 });

@@ -226,8 +226,25 @@ const tuneKept = (c: GlobalKwContext): ParseResult => {
   const t = tooManyArgs(c, 1);
   if (t !== undefined) return t;
   const v = c.a[1];
-  if (v === undefined || v === '') return alert('HLY_CFG_BAD_ARG', `'${kw0(c)}' expects an integer argument.`);
-  c.global.tune[kw0(c)] = String(atol(v));
+  const kw = kw0(c);
+  if (v === undefined || v === '') return alert('HLY_CFG_BAD_ARG', `'${kw}' expects an integer argument.`);
+  let n = atol(v);
+  // the checks and the rounding haproxy 2.6 applies when it reads the keyword
+  if (kw === 'tune.bufsize') {
+    n = (n + 15) & -16;
+    if (n <= 0) return alert('HLY_CFG_BAD_ARG', `'${kw}' expects a positive integer argument.`);
+  } else if (kw === 'tune.maxrewrite') {
+    if (n < 0) return alert('HLY_CFG_BAD_ARG', `'${kw}' expects a positive integer argument.`);
+  } else if (kw === 'tune.http.maxhdr') {
+    if (n < 1 || n > 32767) return alert('HLY_CFG_BAD_ARG', `'${kw}' expects a numeric value between 1 and 32767`);
+    // haproxy then fails to start: its own error pages do not parse with so few slots
+    if (n < 5) return alert('HLY_CFG_BAD_ARG', `'${kw}' ${n} leaves no room for the headers of the built-in error pages (haproxy refuses to start: "invalid default message"); use at least 5.`);
+  } else if (kw === 'tune.http.logurilen') {
+    // haproxy keeps n + 1 bytes, 0 meaning the default: -1 is the default, below is nonsense
+    if (n < -1) return alert('HLY_CFG_BAD_ARG', `'${kw}' expects a positive integer argument.`);
+    if (n === -1) return undefined;
+  }
+  c.global.tune[kw] = String(n);
   return undefined;
 };
 

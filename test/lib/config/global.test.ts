@@ -38,6 +38,11 @@ const cases: Case[] = [
   { name: 'TLS defaults are accepted with a no-effect warning', cfg: g('ssl-default-bind-ciphers ECDHE'), verdict: 'valid', severity: 'warning', msg: `'ssl-default-bind-ciphers' has no effect in Halyard (Halyard has no TLS); ignored.` },
   { name: 'cpu-map is accepted with a no-effect warning', cfg: g('cpu-map auto:1/1-4 0-3'), verdict: 'valid', severity: 'warning', msg: `'cpu-map' has no effect in Halyard; ignored.` },
   { name: 'tune.bufsize is kept for the runtime', cfg: g('tune.bufsize 32768'), verdict: 'valid', clean: true },
+  { name: 'tune.bufsize must be positive once rounded up', cfg: g('tune.bufsize -5'), verdict: 'invalid', line: 2, msg: `'tune.bufsize' expects a positive integer argument.` },
+  { name: 'tune.maxrewrite may not be negative', cfg: g('tune.maxrewrite -1'), verdict: 'invalid', msg: `'tune.maxrewrite' expects a positive integer argument.` },
+  { name: 'tune.http.maxhdr 0 is out of range', cfg: g('tune.http.maxhdr 0'), verdict: 'invalid', msg: `'tune.http.maxhdr' expects a numeric value between 1 and 32767` },
+  { name: 'tune.http.maxhdr 4 leaves no room for the built-in error pages (haproxy -c fails too)', cfg: g('tune.http.maxhdr 4'), verdict: 'invalid', msg: `'tune.http.maxhdr' 4 leaves no room for the headers of the built-in error pages (haproxy refuses to start: "invalid default message"); use at least 5.` },
+  { name: 'tune.http.maxhdr 5, tune.maxrewrite above bufsize/2 and tune.http.logurilen are kept', cfg: g('tune.http.maxhdr 5\ntune.maxrewrite 12000\ntune.http.logurilen 30'), verdict: 'valid', clean: true },
   { name: 'lua-load is not supported', cfg: g('lua-load /x.lua'), verdict: 'invalid', msg: `'lua-load' is not supported by Halyard (no Lua engine).` },
   // stats socket / stats timeout
   { name: 'stats socket on a unix path and an ipv4 address with levels', cfg: g('stats socket /tmp/h.sock mode 600 level admin expose-fd listeners\nstats socket ipv4@127.0.0.1:9999 level user'), verdict: 'valid', clean: true },
@@ -69,6 +74,9 @@ t.test('the stored global values are what the runtime needs', async (t) => {
   t.match(gl?.statsSockets[0], { family: 'unix', path: '/tmp/h.sock', level: 'admin', mode: 0o660 });
   t.match(gl?.logs[0], { target: '127.0.0.1:514', facility: 'local0', level: 'info' });
   t.equal(gl?.tune['tune.http.maxhdr'], '50');
+  const r2 = await load(g('tune.bufsize 1000\ntune.http.logurilen -1'));
+  t.equal(r2.config?.global.tune['tune.bufsize'], '1008', 'bufsize rounded up to a multiple of 16, as haproxy');
+  t.equal(r2.config?.global.tune['tune.http.logurilen'], undefined, 'logurilen -1 is the default');
 });
 
 t.test('setenv is visible to the lines after it, as in HAProxy', async (t) => {

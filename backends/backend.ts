@@ -182,8 +182,13 @@ export class Backend {
     }
     this.commit(srv);
     if (this.stateListener !== null) this.stateListener(this, srv, previous, reason);
-    // servers with `track` follow (HAProxy's srv_update_status walks srv->trackers)
-    for (const t of srv.trackers) t.be.setServerState(t.srv, state, `via ${this.name}/${srv.name}`);
+    // servers with `track` follow (HAProxy's srv_update_status walks srv->trackers), once this
+    // change is complete and logged: a microtask, before any I/O can see the difference
+    if (srv.trackers.length > 0) {
+      queueMicrotask(() => {
+        for (const t of srv.trackers) if (srv.state === state) t.be.setServerState(t.srv, state, `via ${this.name}/${srv.name}`);
+      });
+    }
     return true;
   }
 
@@ -210,13 +215,19 @@ export class Backend {
     }
     this.commit(srv);
     if (this.stateListener !== null) this.stateListener(this, srv, previous, reason);
-    // trackers inherit maintenance and drain (IMAINT / IDRAIN), and come back with this one
+    // trackers inherit maintenance and drain (IMAINT / IDRAIN), and come back with this one,
+    // once this change is logged (a microtask, as above)
+    if (srv.trackers.length > 0) queueMicrotask(() => this.syncTrackers(srv));
+  }
+
+  private syncTrackers(srv: Server): void {
     const maint = srv.inMaint;
     const drain = srv.draining;
+    const via = `${this.name}/${srv.name}`;
     for (const t of srv.trackers) {
-      if (((t.srv.admin & SrvAdmin.IMAINT) !== 0) !== maint) t.be.setAdmin(t.srv, SrvAdmin.IMAINT, maint, reason);
-      if (((t.srv.admin & SrvAdmin.IDRAIN) !== 0) !== drain) t.be.setAdmin(t.srv, SrvAdmin.IDRAIN, drain, reason);
-      if (!maint && !t.srv.inMaint && t.srv.state !== srv.state) t.be.setServerState(t.srv, srv.state, `via ${this.name}/${srv.name}`);
+      if (((t.srv.admin & SrvAdmin.IMAINT) !== 0) !== maint) t.be.setAdmin(t.srv, SrvAdmin.IMAINT, maint, `maint via ${via}`);
+      if (((t.srv.admin & SrvAdmin.IDRAIN) !== 0) !== drain) t.be.setAdmin(t.srv, SrvAdmin.IDRAIN, drain, `drain via ${via}`);
+      if (!maint && !t.srv.inMaint && t.srv.state !== srv.state) t.be.setServerState(t.srv, srv.state, `via ${via}`);
     }
   }
 

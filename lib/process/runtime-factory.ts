@@ -42,13 +42,26 @@ export function makeServeRuntime(cfg: HalyardConfig, quiet: boolean): ServeRunti
     const px = pxByName.get(name);
     if (px === undefined || !pool.be.servers.some((s) => s.tracked !== null)) continue;
     pool.be.stateListener = (be, srv, prev, reason) => {
-      if (srv.tracked === null || !reason.startsWith('via ')) return;
-      const via = reason.slice(4);
+      if (srv.tracked === null) return;
       const counts = { active: be.lb.srvAct, backup: be.lb.srvBck };
       const emit = (level: 'alert' | 'notice', text: string): void => {
         logs.forProxy(px).event(level, text);
         if (!quiet) process.stderr.write(stderrLine('WARNING', process.pid, text));
       };
+      const who = `${srv.backup ? 'Backup ' : ''}Server ${be.name}/${srv.name}`;
+      if (reason.startsWith('maint via ')) {
+        // maintenance inherited from the tracked server, worded as HAProxy's
+        if (srv.inMaint && prev !== SrvState.STOPPED) {
+          const requeued = pool.markedDown(srv, false);
+          emit('alert', `${who} is going DOWN for maintenance via ${reason.slice(10)}. ${counts.active} active and ${counts.backup} backup servers left. ${srv.served} sessions active, ${requeued} requeued, ${srv.queueLength} remaining in queue.`);
+        } else if (!srv.inMaint) {
+          pool.markedUp(srv, false);
+          emit('notice', `${who} is UP/READY (leaving maintenance).`);
+        }
+        return;
+      }
+      if (!reason.startsWith('via ')) return;
+      const via = reason.slice(4);
       if (srv.state === SrvState.STOPPED && prev !== SrvState.STOPPED) {
         const requeued = pool.markedDown(srv, false);
         emit('alert', downMessage({ be: be.name, srv: srv.name, backup: srv.backup, outcome: null, counts, sessions: srv.served, requeued, queued: srv.queueLength, via }));
@@ -74,7 +87,8 @@ export function makeServeRuntime(cfg: HalyardConfig, quiet: boolean): ServeRunti
     events: (be, level, text) => {
       const px = pxByName.get(be);
       if (px !== undefined) logs.forProxy(px).event(level, text);
-      if (!quiet) process.stderr.write(stderrLine(level === 'alert' ? 'ALERT' : 'WARNING', process.pid, text));
+      // server state lines are warnings on stderr whatever their log level (HAProxy's ha_warning)
+      if (!quiet) process.stderr.write(stderrLine('WARNING', process.pid, text));
     },
     info: () => ({
       listeners: cfg.proxies.reduce((n, px) => n + (px.disabled ? 0 : px.binds.length), 0) + sockets.length,

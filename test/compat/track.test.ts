@@ -69,7 +69,7 @@ async function observe(kind: ProxyKind, o1: HttpOrigin, o2: HttpOrigin, dead: nu
     await record('s1 drain');
     await cli(sock, 'set server be/s1 state ready');
     // the trackers' own state-change lines (stderr), in order
-    seen.push(...proc.stderr().split('\n').filter((l) => / is (DOWN|UP) via /.test(l)).map((l) => l.replace(/\(\d+\)/, '(PID)')));
+    seen.push(...proc.stderr().split('\n').filter((l) => / is (DOWN|UP|going DOWN for maintenance)( via |\.)|UP\/READY/.test(l)).map((l) => l.replace(/\(\d+\)/, '(PID)')));
     return seen;
   } finally {
     await proc.stop();

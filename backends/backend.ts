@@ -184,11 +184,7 @@ export class Backend {
     if (this.stateListener !== null) this.stateListener(this, srv, previous, reason);
     // servers with `track` follow (HAProxy's srv_update_status walks srv->trackers), once this
     // change is complete and logged: a microtask, before any I/O can see the difference
-    if (srv.trackers.length > 0) {
-      queueMicrotask(() => {
-        for (const t of srv.trackers) if (srv.state === state) t.be.setServerState(t.srv, state, `via ${this.name}/${srv.name}`);
-      });
-    }
+    if (srv.trackers.length > 0) queueMicrotask(() => this.syncTrackers(srv));
     return true;
   }
 
@@ -220,7 +216,8 @@ export class Backend {
     if (srv.trackers.length > 0) queueMicrotask(() => this.syncTrackers(srv));
   }
 
-  private syncTrackers(srv: Server): void {
+  /** Brings the servers tracking `srv` to its maintenance, drain and state (now, not deferred). */
+  syncTrackers(srv: Server): void {
     const maint = srv.inMaint;
     const drain = srv.draining;
     const via = `${this.name}/${srv.name}`;

@@ -7,10 +7,10 @@
  */
 import { addrBytes } from '../../backends/balance/addr.js';
 import type { ByteSlice, PickContext } from '../../backends/balance/types.js';
-import { SrvState, type Server } from '../../backends/server.js';
+import type { Server } from '../../backends/server.js';
 import type { BackendRuntime } from '../../lib/runtime/backend-runtime.js';
-import type { BackendHttp, UseServer } from './frontend.js';
-import { proxyHeader } from '../tcp/proxy-header.js';
+import type { BackendHttp } from './frontend.js';
+import { clientProxyHeader } from '../tcp/proxy-header.js';
 import { IdlePools, ServerConn } from './server-conn.js';
 import { WAIT, type HttpSession } from './session.js';
 
@@ -35,24 +35,6 @@ const pickCtx: PickContext = {
   },
 };
 
-/**
- * The first `use-server` rule that matches and names a server that is not DOWN (HAProxy's
- * process_server_rules: a DOWN one is passed over unless `option persist`); the request then
- * goes there directly, as with a persistence cookie, which is looked at first.
- */
-function useServer(s: HttpSession): Server | null {
-  const rules = (s.bh as BackendHttp).useServers;
-  for (let i = 0; i < rules.length; i++) {
-    const r = rules[i] as UseServer;
-    if (!r.cond(s.txn)) continue;
-    if (r.srv.state !== SrvState.STOPPED || r.persist) {
-      s.direct = true;
-      return r.srv;
-    }
-  }
-  return null;
-}
-
 /** Choose a server (HAProxy's assign_server_and_queue); `prev` is the server a redispatch leaves. */
 export function assign(s: HttpSession, prev: Server | null): void {
   const brt = s.brt as BackendRuntime;
@@ -64,7 +46,9 @@ export function assign(s: HttpSession, prev: Server | null): void {
     srv = s.sticky;
     s.direct = true;
   } else if (prev === null) {
-    srv = useServer(s);
+    // `use-server`: also direct (looked at after the cookie, as HAProxy)
+    srv = brt.pickUseServer((s.bh as BackendHttp).useServers, s.txn);
+    if (srv !== null) s.direct = true;
   }
   if (srv === null) {
     if (!be.hasUsableServer) {
@@ -193,8 +177,7 @@ export function connect(s: HttpSession): void {
 
 /** The client's PROXY header for `send-proxy` / `send-proxy-v2`, as latin1 text (also the reuse key). */
 function proxyLineOf(s: HttpSession, kind: 'v1' | 'v2'): string {
-  const a = s.addrs;
-  return proxyHeader(kind, { src: a.srcIp, srcPort: a.srcPort, dst: a.dstIp, dstPort: a.dstPort }).toString('latin1');
+  return clientProxyHeader(kind, s.addrs).toString('latin1');
 }
 
 /**

@@ -6,12 +6,11 @@
  */
 import type { Socket } from 'node:net';
 import type { CookiePersistence } from '../../backends/persistence/cookie.js';
-import type { Server } from '../../backends/server.js';
 import type { BindConfig, ProxyConfig } from '../../lib/config/model.js';
 import type { HttpTxn } from '../../lib/http/txn.js';
 import { DEFAULT_H1_LIMITS, ERROR_PAGES, type H1Limits } from '../../lib/http1/index.js';
 import type { SessionLogger } from '../../lib/log/record.js';
-import type { BackendRuntime } from '../../lib/runtime/backend-runtime.js';
+import type { BackendRuntime, UseServerRule } from '../../lib/runtime/backend-runtime.js';
 import { acceptProxyListener } from '../../lib/net/listen.js';
 import { FrontendBase, type GlobalLimit } from '../../lib/runtime/frontend.js';
 import type { ProxyRules, Router } from './hooks.js';
@@ -47,16 +46,9 @@ export interface BackendHttp {
   /** cookie persistence, when the backend has a `cookie` line (see its header for the calls) */
   readonly persistence: CookiePersistence | null;
   /** `use-server` rules in order (empty: none) */
-  readonly useServers: readonly UseServer[];
+  readonly useServers: readonly UseServerRule<HttpTxn>[];
 }
 
-/** `use-server NAME if|unless COND`: the server a matching request goes to, unless it is DOWN. */
-export interface UseServer {
-  readonly srv: Server;
-  readonly cond: (txn: HttpTxn) => boolean;
-  /** `option persist`: a DOWN server is used all the same */
-  readonly persist: boolean;
-}
 
 export interface HttpFrontendConfig {
   readonly px: ProxyConfig;

@@ -75,12 +75,7 @@ function buildBackendHttp(brt: BackendRuntime, fe: ProxyConfig, backend: (name: 
     forwardfor: forwardFor(px),
     errorPage,
     persistence: px.cookie !== undefined ? cookiePersistence(px, brt.be) : null,
-    useServers: px.useServers.map((us) => {
-      const srv = brt.be.servers.find((x) => x.name === us.name);
-      // -c has already refused an unknown name and a rule without its condition
-      if (srv === undefined || us.cond === undefined) throw new HalyardError('HLY_CFG_REFERENCE', `${us.loc.file}:${us.loc.line} : unable to find server '${us.name}' referenced in a 'use-server' rule.`);
-      return { srv, cond: compileCondition(us.cond, px, { px, backend }), persist: px.options.persist };
-    }),
+    useServers: brt.compileUseServers((c) => compileCondition(c, px, { px, backend })),
   };
   backendCache.set(brt, bh);
   return bh;

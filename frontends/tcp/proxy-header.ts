@@ -14,6 +14,11 @@ export interface ProxyAddrs {
   readonly dstPort: number;
 }
 
+/** The header for a client connection's addresses (ConnAddrs: source is the client). */
+export function clientProxyHeader(version: 'v1' | 'v2', c: { readonly srcIp: string; readonly srcPort: number; readonly dstIp: string; readonly dstPort: number }): Buffer {
+  return proxyHeader(version, { src: c.srcIp, srcPort: c.srcPort, dst: c.dstIp, dstPort: c.dstPort });
+}
+
 export function proxyHeader(version: 'v1' | 'v2', a: ProxyAddrs): Buffer {
   const v4 = isIPv4(a.src) && isIPv4(a.dst);
   const v6 = !v4 && isIPv6(a.src) && isIPv6(a.dst);

@@ -19,7 +19,7 @@ import type { BackendRuntime, ServerSession } from '../../lib/runtime/backend-ru
 import type { L4Facts } from '../../lib/runtime/l4cond.js';
 import type { PendNode, PendList } from '../../lib/runtime/queue.js';
 import type { TcpFrontend } from './frontend.js';
-import { proxyHeader } from './proxy-header.js';
+import { clientProxyHeader } from './proxy-header.js';
 import { ConnAddrs } from '../../lib/net/addrs.js';
 import { useOnread } from '../../lib/net/onread.js';
 import { proxyAccepted, proxyRefused, proxyWaitFor, type ProxyWait } from '../../lib/net/proxy-accept.js';
@@ -287,8 +287,7 @@ export class TcpSession implements PendNode, ServerSession {
     this.establishedMs = Date.now();
     const t = brt.targets.get(this.srv as Server);
     if (t !== undefined && t.sendProxy !== null) {
-      const a = this.addrs;
-      sock.write(proxyHeader(t.sendProxy, { src: a.srcIp, srcPort: a.srcPort, dst: a.dstIp, dstPort: a.dstPort }));
+      sock.write(clientProxyHeader(t.sendProxy, this.addrs));
     }
     const early = this.early;
     if (early !== null) {

@@ -8,8 +8,8 @@ import { balanceSpec, hashType, type BalanceAlgo, type HashType } from '../../ba
 import type { HashFunction } from '../../backends/balance/types.js';
 import { SrvState, type Server, type ServerConfig as SrvRtConfig } from '../../backends/server.js';
 import { HalyardError } from '../errors.js';
-import type { ProxyConfig, ServerConfig } from '../config/model.js';
-import { compileL4Condition, type L4Facts, type L4Pred } from './l4cond.js';
+import type { Condition, ProxyConfig, ServerConfig } from '../config/model.js';
+import { compileL4Condition, type L4Facts } from './l4cond.js';
 import { BackendQueues } from './queue.js';
 import { RateCounter } from './rate.js';
 
@@ -24,6 +24,12 @@ export interface ServerTarget {
   readonly sendProxy: 'v1' | 'v2' | null;
   /** `ipv4@` / `ipv6@` before a host name: resolve it in that family only (0: either) */
   readonly family: 0 | 4 | 6;
+}
+
+/** `use-server NAME if|unless COND`, compiled: where a request whose facts match goes. */
+export interface UseServerRule<T> {
+  readonly srv: Server;
+  readonly cond: (x: T) => boolean;
 }
 
 /** A session holding a connection slot on a server, as the health-check hooks reach it. */
@@ -74,20 +80,32 @@ export class BackendRuntime {
   readonly live: Map<Server, Set<ServerSession>> | null;
   readonly rate = new RateCounter();
 
-  private readonly l4UseServers: readonly { readonly srv: Server; readonly cond: L4Pred }[];
+  private readonly l4UseServers: readonly UseServerRule<L4Facts>[];
+
+  /** This backend's `use-server` rules, their conditions compiled by `compile` (HTTP or L4). */
+  compileUseServers<T>(compile: (cond: Condition) => (x: T) => boolean): UseServerRule<T>[] {
+    return this.px.useServers.map((us) => {
+      const srv = this.be.servers.find((x) => x.name === us.name);
+      // -c has already refused an unknown name and a rule without its condition
+      if (srv === undefined || us.cond === undefined) throw new HalyardError('HLY_CFG_REFERENCE', `${us.loc.file}:${us.loc.line} : unable to find server '${us.name}' referenced in a 'use-server' rule.`);
+      return { srv, cond: compile(us.cond) };
+    });
+  }
 
   /**
-   * TCP mode: the first `use-server` rule that matches and names a server that is not DOWN
-   * (unless `option persist`), as HAProxy's process_server_rules; null to balance.
+   * The first `use-server` rule that matches and names a server that is not DOWN (any server
+   * under `option persist`), as HAProxy's process_server_rules; null to balance.
    */
-  useServerL4(facts: () => L4Facts): Server | null {
-    const rules = this.l4UseServers;
-    if (rules.length === 0) return null;
-    const f = facts();
+  pickUseServer<T>(rules: readonly UseServerRule<T>[], x: T): Server | null {
     for (const r of rules) {
-      if (r.cond(f) && (r.srv.state !== SrvState.STOPPED || this.px.options.persist)) return r.srv;
+      if (r.cond(x) && (r.srv.state !== SrvState.STOPPED || this.px.options.persist)) return r.srv;
     }
     return null;
+  }
+
+  /** TCP mode's `use-server` (the facts are read only when there are rules). */
+  useServerL4(facts: () => L4Facts): Server | null {
+    return this.l4UseServers.length === 0 ? null : this.pickUseServer(this.l4UseServers, facts());
   }
 
   constructor(readonly px: ProxyConfig, id: number) {
@@ -112,11 +130,7 @@ export class BackendRuntime {
     });
     this.queues = new BackendQueues(this.be);
     // TCP mode's `use-server` rules (the HTTP engine compiles its own, on the request)
-    this.l4UseServers = px.mode !== 'tcp' ? [] : px.useServers.map((us) => {
-      const srv = this.be.servers.find((x) => x.name === us.name);
-      if (srv === undefined || us.cond === undefined) throw new HalyardError('HLY_CFG_REFERENCE', `${us.loc.file}:${us.loc.line} : unable to find server '${us.name}' referenced in a 'use-server' rule.`);
-      return { srv, cond: compileL4Condition(us.cond, px.acls) };
-    });
+    this.l4UseServers = px.mode !== 'tcp' ? [] : this.compileUseServers((c) => compileL4Condition(c, px.acls));
     const t = px.timeouts;
     this.timeouts = {
       connect: t.connect ?? 0, server: t.server ?? 0, queue: t.queue ?? t.connect ?? 0, tunnel: t.tunnel ?? 0,

@@ -11,7 +11,7 @@
  * HTTP frontends when no HTTP engine is plugged in.
  */
 import type { Backend } from '../../backends/backend.js';
-import { SrvAdmin, type Server } from '../../backends/server.js';
+import type { Server } from '../../backends/server.js';
 import { TcpFrontend, type SwitchRule } from '../../frontends/tcp/frontend.js';
 import { HalyardError } from '../errors.js';
 import type { HalyardConfig, Mode, ProxyConfig } from '../config/model.js';
@@ -127,7 +127,7 @@ const isBackend = (px: ProxyConfig): boolean => px.kind === 'backend' || px.kind
  * targets (they exist, end in a checked server, no loop).
  */
 function linkTracking(pools: ReadonlyMap<string, BackendRuntime>): void {
-  const links: { be: Backend; srv: Server; target: Server }[] = [];
+  const links: { tb: Backend; target: Server }[] = [];
   for (const b of pools.values()) {
     b.px.servers.forEach((sc, i) => {
       const srv = b.be.servers[i];
@@ -140,15 +140,12 @@ function linkTracking(pools: ReadonlyMap<string, BackendRuntime>): void {
       }
       srv.tracked = { be: tb.be, srv: target };
       target.trackers.push({ be: b.be, srv });
-      links.push({ be: b.be, srv, target });
+      links.push({ tb: tb.be, target });
     });
   }
   // the starting state: a chain settles in as many passes as it is long
   for (let pass = 0; pass < links.length; pass++) {
-    for (const { be, srv, target } of links) {
-      if (target.inMaint && (srv.admin & SrvAdmin.IMAINT) === 0) be.setAdmin(srv, SrvAdmin.IMAINT, true);
-      if (!srv.inMaint && srv.state !== target.state) be.setServerState(srv, target.state);
-    }
+    for (const { tb, target } of links) tb.syncTrackers(target);
   }
 }
 

@@ -11,7 +11,6 @@ import type { HttpTxn } from '../../lib/http/txn.js';
 import { DEFAULT_H1_LIMITS, ERROR_PAGES, type H1Limits } from '../../lib/http1/index.js';
 import type { SessionLogger } from '../../lib/log/record.js';
 import type { BackendRuntime, UseServerRule } from '../../lib/runtime/backend-runtime.js';
-import { acceptProxyListener } from '../../lib/net/listen.js';
 import { FrontendBase, type GlobalLimit } from '../../lib/runtime/frontend.js';
 import type { ProxyRules, Router } from './hooks.js';
 import { HttpSession } from './session.js';
@@ -70,6 +69,8 @@ export interface HttpFrontendConfig {
 export class HttpFrontend extends FrontendBase {
   readonly px: ProxyConfig;
   readonly logger: SessionLogger;
+  /** each request leaves something for the log: its httplog line, or the "Connect from" line */
+  readonly logsRequest: boolean;
   readonly router: Router;
   readonly rules: ProxyRules;
   readonly backendOf: (brt: BackendRuntime) => BackendHttp;
@@ -92,6 +93,7 @@ export class HttpFrontend extends FrontendBase {
     super(cfg.px.name, cfg.id, 'http', cfg.binds, cfg.maxconn, global);
     this.px = cfg.px;
     this.logger = cfg.logger;
+    this.logsRequest = cfg.logger.enabled || cfg.logger.logsAccept;
     this.router = cfg.router;
     this.rules = cfg.rules;
     this.backendOf = cfg.backendOf;
@@ -112,10 +114,6 @@ export class HttpFrontend extends FrontendBase {
 
   override accept(socket: Socket): void {
     socket.allowHalfOpen = true;
-    // behind accept-proxy the line waits for the header's addresses (the session writes it)
-    if (this.logger.logsAccept && !(this.acceptProxy && acceptProxyListener(socket) !== undefined)) {
-      this.logger.accept(socket.remoteAddress ?? '', socket.remotePort ?? 0, socket.localAddress ?? '', socket.localPort ?? 0);
-    }
     super.accept(socket);
   }
 

@@ -449,14 +449,28 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
 
   // ------------------------------------------------------------------ request
 
+  /**
+   * A request head arrived: keep its line for the httplog line, or, without httplog, log
+   * "Connect from ...": HAProxy writes it when a stream is created, which in HTTP mode is per
+   * request (a connection closed, timed out or refused before a whole head logs nothing).
+   */
+  private logRequestStart(): void {
+    const lg = this.fe.logger;
+    if (lg.enabled) {
+      this.requestLine = `${this.req.method()} ${this.req.uri()} HTTP/1.${this.req.version === 10 ? '0' : '1'}`;
+      return;
+    }
+    const a = this.addrs;
+    lg.accept(a.logIp, a.logPort, a.dstIp, a.dstPort);
+  }
+
   private handleRequest(): void {
     const fe = this.fe;
     const txn = this.txn;
     txn.reset(this.req);
     fe.counters.reqTot++;
     fe.counters.reqRate.hit();
-    // the request line as received, for the log only
-    if (fe.logger.enabled) this.requestLine = `${this.req.method()} ${this.req.uri()} HTTP/1.${this.req.version === 10 ? '0' : '1'}`;
+    if (fe.logsRequest) this.logRequestStart();
     if (this.req.closeAfter || (this.req.connection & CONN_CLOSE) !== 0 || (this.req.version === 10 && (this.req.connection & CONN_KEEPALIVE) === 0)) {
       this.closeClient = true;
     }

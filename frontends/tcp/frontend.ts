@@ -6,7 +6,7 @@ import type { Socket } from 'node:net';
 import type { BindConfig } from '../../lib/config/model.js';
 import type { SessionLogger } from '../../lib/log/record.js';
 import type { BackendRuntime } from '../../lib/runtime/backend-runtime.js';
-import { acceptProxyListener } from '../../lib/net/listen.js';
+import { acceptProxyListener, unixListenerId } from '../../lib/net/listen.js';
 import { FrontendBase, type GlobalLimit } from '../../lib/runtime/frontend.js';
 import type { L4Facts, L4Pred } from '../../lib/runtime/l4cond.js';
 import { TcpSession } from './session.js';
@@ -54,10 +54,15 @@ export class TcpFrontend extends FrontendBase {
     // The relay needs half-open sockets whatever the listener was created with: a client that
     // shuts its write side must still get the whole reply.
     socket.allowHalfOpen = true;
-    // without tcplog/httplog HAProxy logs "Connect from ..." when the connection is accepted
-    // behind accept-proxy the line waits for the header's addresses (the session writes it)
+    // without tcplog/httplog HAProxy logs "Connect from ..." when the stream is created, which
+    // in TCP mode is at accept, data or not; behind accept-proxy the line waits for the
+    // header's addresses (the session writes it)
     if (this.logger.logsAccept && !(this.acceptProxy && acceptProxyListener(socket) !== undefined)) {
-      this.logger.accept(socket.remoteAddress ?? '', socket.remotePort ?? 0, socket.localAddress ?? '', socket.localPort ?? 0);
+      const ip = socket.remoteAddress;
+      // a unix socket client has no address: the line names the listener
+      const uid = ip === undefined ? unixListenerId(socket) : -1;
+      if (uid > 0) this.logger.accept('unix', uid, '', 0);
+      else this.logger.accept(ip ?? '', socket.remotePort ?? 0, socket.localAddress ?? '', socket.localPort ?? 0);
     }
     super.accept(socket);
   }

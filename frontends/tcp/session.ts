@@ -419,7 +419,7 @@ export class TcpSession implements PendNode, ServerSession {
     // The server the session was given, even if it never answered (HAProxy logs be/dead SC).
     const srv = this.srv;
     return {
-      clientIp: this.addrs.srcIp, clientPort: this.addrs.srcPort,
+      clientIp: this.addrs.logIp, clientPort: this.addrs.logPort,
       frontendIp: this.addrs.dstIp, frontendPort: this.addrs.dstPort,
       acceptDate: this.acceptMs, frontend: this.fe.name,
       backend: brt === null ? this.fe.name : brt.name,

@@ -139,8 +139,9 @@ function withOpts(f: (txn: HttpTxn) => Val | null, opts: string | undefined, loc
 
 function compileVar(name: string, env: AclEnv, loc: Loc | undefined): ((txn: HttpTxn) => Val | null) {
   switch (name) {
-    case 'ci': return (txn) => txn.conn.srcIp;
-    case 'cp': return (txn) => txn.conn.srcPort;
+    // a unix socket client is `unix` and its listener's id, as in the log
+    case 'ci': return (txn) => txn.conn.logIp;
+    case 'cp': return (txn) => txn.conn.logPort;
     case 'fi': return (txn) => txn.conn.dstIp;
     case 'fp': return (txn) => txn.conn.dstPort;
     case 'f': case 'ft': return (txn) => (txn.frontend === '' ? env.px.name : txn.frontend);

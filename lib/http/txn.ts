@@ -107,6 +107,9 @@ export interface ConnFacts {
   readonly srcPort: number;
   readonly dstIp: string;
   readonly dstPort: number;
+  /** %ci/%cp: as srcIp/srcPort, but `unix` and the listener id for a unix socket client */
+  readonly logIp: string;
+  readonly logPort: number;
 }
 
 export class HttpTxn {

@@ -67,13 +67,16 @@ export function requestDate(rec: HttpRecord): number {
 }
 
 /**
- * The line HAProxy logs at accept time when a frontend has neither tcplog nor httplog:
- * `Connect from 127.0.0.1:56548 to 127.0.0.1:27602 (fe/TCP)`.
+ * The line HAProxy logs for each new stream when a frontend has neither tcplog nor httplog:
+ * `Connect from 127.0.0.1:56548 to 127.0.0.1:27602 (fe/TCP)`; for a unix socket client (%ci
+ * `unix`, %cp the listener id) only the listener is known: `Connect to unix:1 (fe/HTTP)`.
  */
 export function connectLine(clientIp: string, clientPort: number, frontendIp: string, frontendPort: number,
   frontend: string, http: boolean): string {
+  const mode = http ? '/HTTP)' : '/TCP)';
+  if (clientIp === 'unix') return 'Connect to unix:' + clientPort + ' (' + frontend + mode;
   return 'Connect from ' + clientIp + ':' + clientPort + ' to ' + frontendIp + ':' + frontendPort +
-    ' (' + frontend + (http ? '/HTTP)' : '/TCP)');
+    ' (' + frontend + mode;
 }
 
 /**

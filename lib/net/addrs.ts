@@ -13,6 +13,7 @@
  */
 import type { Server, Socket } from 'node:net';
 import { plainIp } from '../runtime/l4cond.js';
+import { unixListenerId } from './listen.js';
 
 /** per listener: its address when it is bound to one, null for a wildcard bind */
 const listenerAddr = new WeakMap<Server, { ip: string; port: number } | null>();
@@ -37,6 +38,8 @@ export class ConnAddrs {
   private sport = 0;
   private dip = '';
   private dport = 0;
+  /** a unix socket client: its listener's id (HAProxy logs it as `unix:<id>`), else -1 */
+  private unixId = -1;
 
   constructor(private readonly sock: Socket) {}
 
@@ -61,12 +64,28 @@ export class ConnAddrs {
   }
 
   /**
+   * The client as HAProxy's %ci prints it: its address, or `unix` for a unix socket client (which
+   * has none; src, X-Forwarded-For and balancing still see no address).
+   */
+  get logIp(): string {
+    if (!this.peerRead) this.readPeer();
+    return this.unixId > 0 ? 'unix' : this.sip;
+  }
+
+  /** %cp: the client's port, or the listener id for a unix socket client. */
+  get logPort(): number {
+    if (!this.peerRead) this.readPeer();
+    return this.unixId > 0 ? this.unixId : this.sport;
+  }
+
+  /**
    * The addresses a PROXY protocol header gave (accept-proxy): from now on they are the
    * connection's, for logs, X-Forwarded-For, ACLs, balancing and send-proxy alike.
    */
   setProxied(srcIp: string, srcPort: number, dstIp: string, dstPort: number): void {
     this.peerRead = true;
     this.localRead = true;
+    this.unixId = -1;
     this.sip = srcIp;
     this.sport = srcPort;
     this.dip = dstIp;
@@ -81,7 +100,10 @@ export class ConnAddrs {
 
   private readPeer(): void {
     this.peerRead = true;
-    this.sip = plainIp(this.sock.remoteAddress);
+    const ip = this.sock.remoteAddress;
+    // a unix socket peer has no address (nor has a socket already destroyed: no id either)
+    if (ip === undefined) this.unixId = unixListenerId(this.sock);
+    this.sip = plainIp(ip);
     this.sport = this.sock.remotePort ?? 0;
   }
 

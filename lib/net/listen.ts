@@ -128,6 +128,15 @@ export interface ProxyListener {
 /** accept-proxy listeners, by their net.Server */
 const proxyListeners = new WeakMap<Server, ProxyListener>();
 
+/** unix socket listeners' ids, by their net.Server: HAProxy names such a client `unix:<id>` */
+const unixListenerIds = new WeakMap<Server, number>();
+
+/** The listener id of a socket accepted on a unix socket bind, else -1. */
+export function unixListenerId(sock: Socket): number {
+  const srv = (sock as Socket & { server?: Server }).server;
+  return srv === undefined ? -1 : unixListenerIds.get(srv) ?? -1;
+}
+
 /** The listener of a socket accepted on a `bind ... accept-proxy` line; undefined for any other. */
 export function acceptProxyListener(sock: Socket): ProxyListener | undefined {
   const srv = (sock as Socket & { server?: Server }).server;
@@ -179,6 +188,7 @@ export async function openListeners(targets: readonly ListenTarget[], onConnecti
           const server = createServer({ allowHalfOpen: true, pauseOnConnect: true });
           const id = ids.take(t);
           if (t.bind.options.acceptProxy === true) proxyListeners.set(server, { name: t.bind.options.name ?? String(id), id });
+          if (ep.unix !== undefined) unixListenerIds.set(server, id);
           const l: OpenListener = { proxy: t.proxy, bind: t.bind, label: ep.label, server };
           server.on('connection', (s: Socket) => onConnection(t.proxy, s, l));
           try {

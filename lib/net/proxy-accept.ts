@@ -58,12 +58,14 @@ export function proxyWaitFor(sock: Socket): ProxyWait | null {
 }
 
 /** The header is in: its addresses (if any) become the connection's. */
-export function proxyAccepted(r: ProxyHeader & { ok: true }, addrs: ConnAddrs, fe: { readonly counters: { notSessions: number }; readonly logger: SessionLogger }): void {
-  // the connection becomes a session, with the header's addresses (the accept log line too)
+export function proxyAccepted(r: ProxyHeader & { ok: true }, addrs: ConnAddrs,
+  fe: { readonly counters: { notSessions: number }; readonly logger: SessionLogger; readonly mode: string }): void {
+  // the connection becomes a session, with the header's addresses; in TCP mode its stream
+  // starts now, hence the "Connect from" line (in HTTP mode each request's stream logs it)
   fe.counters.notSessions--;
   const a = r.addrs;
   if (a !== null) addrs.setProxied(a.srcIp, a.srcPort, a.dstIp, a.dstPort);
-  if (fe.logger.logsAccept) fe.logger.accept(addrs.srcIp, addrs.srcPort, addrs.dstIp, addrs.dstPort);
+  if (fe.logger.logsAccept && fe.mode === 'tcp') fe.logger.accept(addrs.logIp, addrs.logPort, addrs.dstIp, addrs.dstPort);
 }
 
 /**
@@ -74,8 +76,7 @@ export function proxyRefused(why: ProxyError | ProxyWaitError, sock: Socket, add
   const nullish = why === 'empty' || why === 'abort' || why === 'timeout';
   if (logger.enabled) {
     // a unix socket client has no address: HAProxy writes "unix" and the listener id instead
-    const ip = addrs.srcIp;
-    logger.connError(ip === '' ? 'unix' : ip, ip === '' ? listener.id : addrs.srcPort, acceptMs, listener.name, PROXY_ERROR_TEXT[why], nullish);
+    logger.connError(addrs.logIp, addrs.logPort, acceptMs, listener.name, PROXY_ERROR_TEXT[why], nullish);
   }
   if (sock.destroyed) return;
   if (!nullish && sock.remoteFamily !== undefined) sock.resetAndDestroy();

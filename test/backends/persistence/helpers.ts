@@ -46,7 +46,7 @@ export function configFile(text: string): { file: string; done(): void } {
   return { file, done: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-const CONN = { srcIp: '127.0.0.1', srcPort: 40000, dstIp: '127.0.0.1', dstPort: 80 };
+const CONN = { srcIp: '127.0.0.1', srcPort: 40000, dstIp: '127.0.0.1', dstPort: 80, logIp: '127.0.0.1', logPort: 40000 };
 
 /** A transaction for a request head given as wire text ("GET / HTTP/1.1\r\n...\r\n\r\n"). */
 export function requestTxn(raw: string): HttpTxn {

@@ -52,10 +52,14 @@ export async function compileText(text: string, feName = 'fe'): Promise<Compiled
   return { fe, env, rules: compileProxyRules(fe, env), route: compileRouting(fe, env), backends };
 }
 
-export const CONN: ConnFacts = { srcIp: '127.0.0.1', srcPort: 40000, dstIp: '127.0.0.1', dstPort: 18080 };
+export const CONN: ConnFacts = { srcIp: '127.0.0.1', srcPort: 40000, dstIp: '127.0.0.1', dstPort: 18080, logIp: '127.0.0.1', logPort: 40000 };
+
+/** The connection facts of an inet client (%ci/%cp are its address and port unless given). */
+export type TestConn = Omit<ConnFacts, 'logIp' | 'logPort'> & Partial<Pick<ConnFacts, 'logIp' | 'logPort'>>;
 
 /** A transaction from raw request head bytes (`\n` in `raw` is turned into CRLF). */
-export function txnOf(raw: string, conn: ConnFacts = CONN): HttpTxn {
+export function txnOf(raw: string, c: TestConn = CONN): HttpTxn {
+  const conn: ConnFacts = { logIp: c.srcIp, logPort: c.srcPort, ...c };
   const buf = Buffer.from(raw.includes('\r\n') ? raw : raw.replace(/\n/g, '\r\n'), 'latin1');
   const head = new RequestHead();
   const st = parseRequestHead(buf, 0, buf.length, head);

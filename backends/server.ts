@@ -120,6 +120,8 @@ export interface ServerConfig {
   readonly poolLowConn?: number;
   /** `init-addr ... none` applied: no address yet, the server starts in maintenance (resolution) */
   readonly unresolved?: boolean;
+  /** the host name of the server line, when it gave one rather than an address */
+  readonly fqdn?: string;
 }
 
 /**
@@ -166,6 +168,8 @@ export class Server {
   readonly forcedId: boolean;
   address: string;
   port: number;
+  /** the host name of the server line (HAProxy's hostname), null when it gave an address */
+  readonly fqdn: string | null;
   readonly backup: boolean;
   readonly cookie: string | null;
   /** `maxconn`, 0 = unlimited; changed at run time by `set maxconn server` (BackendRuntime) */
@@ -225,6 +229,7 @@ export class Server {
     this.forcedId = cfg.id !== undefined;
     this.puid = cfg.id ?? position;
     this.address = cfg.address;
+    this.fqdn = cfg.fqdn ?? null;
     this.port = cfg.port;
     this.backup = cfg.backup ?? false;
     this.cookie = cfg.cookie ?? null;
@@ -238,6 +243,7 @@ export class Server {
       // HAProxy's RMAINT: "MAINT (resolution)" until `set server addr` gives it one
       this.admin |= SrvAdmin.RMAINT;
       this.state = SrvState.STOPPED;
+      this.wasInMaint = true;
     }
     if (cfg.disabled === true) {
       // `disabled` is config maintenance; HAProxy sets FMAINT too (admin_state 5), and a

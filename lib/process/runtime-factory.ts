@@ -17,6 +17,13 @@ export function makeServeRuntime(cfg: HalyardConfig, quiet: boolean): ServeRunti
   const rt = buildRuntime(cfg, { logger: (px) => logs.forProxy(px), frontends: { http: httpFrontendFactory } });
   const pxByName = new Map<string, ProxyConfig>();
   for (const px of cfg.proxies) if (px.kind === 'backend' || px.kind === 'listen') pxByName.set(px.name, px);
+  // the backend lost its last usable server: an emergency in its logs, an ALERT on stderr
+  const noServer = (be: string): void => {
+    const px = pxByName.get(be);
+    if (px === undefined) return;
+    logs.forProxy(px).event('emerg', noServerMessage(be, px.kind === 'listen', false));
+    if (!quiet) process.stderr.write(stderrLine('ALERT', process.pid, noServerMessage(be, px.kind === 'listen', true)));
+  };
   // Health checks run here, once, beside the listeners (DESIGN.md: in the master, never in workers);
   // their verdicts reach the backends through serverState().
   const { checks, problems } = createHealthChecks(cfg, rt.backends, {
@@ -53,10 +60,17 @@ export function makeServeRuntime(cfg: HalyardConfig, quiet: boolean): ServeRunti
         // maintenance inherited from the tracked server, worded as HAProxy's
         if (srv.inMaint && prev !== SrvState.STOPPED) {
           const requeued = pool.markedDown(srv, false);
-          emit('alert', `${who} is going DOWN for maintenance via ${reason.slice(10)}. ${counts.active} active and ${counts.backup} backup servers left. ${srv.served} sessions active, ${requeued} requeued, ${srv.queueLength} remaining in queue.`);
+          emit('alert', `${who} is going DOWN for maintenance via ${reason.slice(10)}. ${counts.active} active and ${counts.backup} backup servers left.${counts.active === 0 && counts.backup > 0 ? ' Running on backup.' : ''} ${srv.served} sessions active, ${requeued} requeued, ${srv.queueLength} remaining in queue.`);
+          // it was usable unless drained: then it was the last one
+          if (counts.active + counts.backup === 0 && srv.uweight > 0) noServer(be.name);
         } else if (!srv.inMaint) {
           pool.markedUp(srv, false);
-          emit('notice', `${who} is UP/READY (leaving maintenance).`);
+          if (srv.draining) {
+            emit('notice', `${who} is UP/DRAIN (leaving maintenance).`);
+            emit('notice', `${who} remains in forced drain mode.`);
+          } else {
+            emit('notice', `${who} is UP/READY (leaving maintenance).`);
+          }
         }
         return;
       }
@@ -65,10 +79,7 @@ export function makeServeRuntime(cfg: HalyardConfig, quiet: boolean): ServeRunti
       if (srv.state === SrvState.STOPPED && prev !== SrvState.STOPPED) {
         const requeued = pool.markedDown(srv, false);
         emit('alert', downMessage({ be: be.name, srv: srv.name, backup: srv.backup, outcome: null, counts, sessions: srv.served, requeued, queued: srv.queueLength, via }));
-        if (counts.active + counts.backup === 0) {
-          logs.forProxy(px).event('emerg', noServerMessage(be.name, px.kind === 'listen', false));
-          if (!quiet) process.stderr.write(stderrLine('ALERT', process.pid, noServerMessage(be.name, px.kind === 'listen', true)));
-        }
+        if (counts.active + counts.backup === 0) noServer(be.name);
       } else if (prev === SrvState.STOPPED && srv.state !== SrvState.STOPPED) {
         const requeued = pool.markedUp(srv, false);
         emit('notice', upMessage({ be: be.name, srv: srv.name, backup: srv.backup, outcome: null, counts, requeued, totalQueued: srv.queueLength + be.counters.queueCur, via }));
@@ -90,6 +101,7 @@ export function makeServeRuntime(cfg: HalyardConfig, quiet: boolean): ServeRunti
       // server state lines are warnings on stderr whatever their log level (HAProxy's ha_warning)
       if (!quiet) process.stderr.write(stderrLine('WARNING', process.pid, text));
     },
+    noServer,
     info: () => ({
       listeners: cfg.proxies.reduce((n, px) => n + (px.disabled ? 0 : px.binds.length), 0) + sockets.length,
       stopping,

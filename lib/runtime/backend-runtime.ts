@@ -284,8 +284,10 @@ function toServerConfig(s: ServerConfig): SrvRtConfig {
   return {
     name: s.name,
     ...(s.id !== undefined ? { id: s.id } : {}),
-    // stats show no address for a server init-addr left without one
-    address: s.initAddrResult === 'none' ? '' : s.initAddrResult !== undefined ? s.initAddrResult : s.host,
+    // stats show no address for a server init-addr left without one; with ipv4@/ipv6@ it has a
+    // family, and HAProxy shows that family's any-address (which `set server addr` may change)
+    address: s.initAddrResult === 'none' ? (s.resolveFamily === 6 ? '::' : s.resolveFamily === 4 ? '0.0.0.0' : '')
+      : s.initAddrResult !== undefined ? s.initAddrResult : s.host,
     port: s.port ?? 0,
     weight: s.weight,
     backup: s.backup,
@@ -298,6 +300,7 @@ function toServerConfig(s: ServerConfig): SrvRtConfig {
     ...(s.poolPurgeDelay !== undefined ? { poolPurgeDelay: s.poolPurgeDelay } : {}),
     ...(s.poolLowConn !== undefined ? { poolLowConn: s.poolLowConn } : {}),
     ...(s.initAddrResult === 'none' ? { unresolved: true } : {}),
+    ...(s.family === 'host' ? { fqdn: s.host } : {}),
   };
 }
 

@@ -169,6 +169,8 @@ export interface ServerStats {
   /** "ip:port" */
   readonly addr: string;
   readonly address: string;
+  /** the host name the server line gave, null for an address (`show servers state` srv_fqdn) */
+  readonly fqdn: string | null;
   readonly port: number;
   readonly cookie: string | null;
   /** `id` set explicitly */
@@ -360,7 +362,7 @@ export function snapshotOf(rt: Runtime): RuntimeSnapshot {
         check,
         throttle: s.state === SrvState.STARTING && s.slowstartSec > 0 && s.warmPercent < 100 ? s.warmPercent : null,
         lastsess: s.counters.lastSess > 0 ? Math.max(0, nowSec() - s.counters.lastSess) : -1,
-        addr: s.address === "" ? "" : `${s.address.includes(":") ? `[${s.address}]` : s.address}:${s.port}`, address: s.address, port: s.port,
+        addr: s.address === "" ? "" : `${s.address.includes(":") ? `[${s.address}]` : s.address}:${s.port}`, address: s.address, fqdn: s.fqdn, port: s.port,
         cookie: s.cookie, forcedId: s.forcedId,
         rate: s.counters.rate.read(now), rate_max: s.counters.rate.max,
         req_tot: b.mode === 'http' ? s.counters.cumSess : 0,

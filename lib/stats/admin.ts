@@ -22,6 +22,11 @@ export interface AdminContext {
   /** a server's health check, if it has one */
   readonly checkOf?: (srv: Server) => HealthCheck | undefined;
   readonly events?: AdminEvents;
+  /**
+   * The backend's last usable server just went (HAProxy's set_backend_down): "backend 'be' has
+   * no server available!", an emergency in the logs and an ALERT on stderr.
+   */
+  readonly noServer?: (be: string) => void;
 }
 
 export interface ServerTarget {
@@ -51,8 +56,20 @@ export function lookupServer(ctx: AdminContext, arg: string | undefined): Server
   return { brt, srv };
 }
 
-function counts(brt: BackendRuntime): string {
-  return `${brt.be.lb.srvAct} active and ${brt.be.lb.srvBck} backup servers`;
+/** "1 active and 0 backup servers" + `tail`, with HAProxy's " Running on backup." after it. */
+function counts(brt: BackendRuntime, tail: string): string {
+  const lb = brt.be.lb;
+  return `${lb.srvAct} active and ${lb.srvBck} backup servers ${tail}${lb.srvAct === 0 && lb.srvBck > 0 ? ' Running on backup.' : ''}`;
+}
+
+/** Servers that take traffic now (HAProxy's srv_act + srv_bck). */
+function usable(brt: BackendRuntime): number {
+  return brt.be.lb.srvAct + brt.be.lb.srvBck;
+}
+
+/** After an admin change: the alert when it took the backend's last usable server. */
+function noServerLeft(ctx: AdminContext, brt: BackendRuntime, before: number): void {
+  if (before > 0 && usable(brt) === 0) ctx.noServer?.(brt.name);
 }
 
 function emit(ctx: AdminContext, t: ServerTarget, level: 'notice' | 'alert' | 'warning', text: string): void {
@@ -66,46 +83,74 @@ export type AdminState = 'ready' | 'drain' | 'maint';
  * maint clears a forced drain, drain clears a forced maintenance, ready clears both.
  */
 export function setServerAdminState(ctx: AdminContext, t: ServerTarget, state: AdminState): void {
+  const before = usable(t.brt);
+  applyAdminState(ctx, t, state);
+  noServerLeft(ctx, t.brt, before);
+}
+
+function applyAdminState(ctx: AdminContext, t: ServerTarget, state: AdminState): void {
   const { brt, srv } = t;
   const be = brt.be;
   const who = `${srv.backup ? 'Backup ' : ''}Server ${brt.name}/${srv.name}`;
-  const wasMaint = srv.inMaint;
+  const wasForced = (srv.admin & SrvAdmin.FMAINT) !== 0;
+  // maintenance for another reason (no address yet, the tracked server's): it outlasts ours
+  const otherMaint = (srv.admin & SrvAdmin.MAINT & ~(SrvAdmin.FMAINT | SrvAdmin.CMAINT)) !== 0;
   const wasDrain = (srv.admin & SrvAdmin.FDRAIN) !== 0;
   const wasStopped = srv.state === SrvState.STOPPED;
+  // a server already on its way out (stopping, draining) going down is a notice, not an alert
+  const wasLeaving = srv.state === SrvState.STOPPING || srv.draining;
   if (state === 'maint') {
-    if ((srv.admin & SrvAdmin.FMAINT) !== 0) return;
+    if (wasForced) return;
     if (wasDrain) be.setAdmin(srv, SrvAdmin.FDRAIN, false, 'cli');
     be.setAdmin(srv, SrvAdmin.FMAINT, true, 'cli');
     ctx.checkOf?.(srv)?.syncMaint();
+    // already in maintenance: nothing changes that HAProxy would report
+    if (otherMaint) return;
     const requeued = wasStopped ? 0 : brt.markedDown(srv, false);
-    emit(ctx, t, wasStopped ? 'notice' : 'alert', wasStopped
+    emit(ctx, t, wasStopped || wasLeaving ? 'notice' : 'alert', wasStopped
       ? `${who} was DOWN and now enters maintenance.`
-      : `${who} is going DOWN for maintenance. ${counts(brt)} left. ${srv.served} sessions active, ${requeued} requeued, ${srv.queueLength} remaining in queue.`);
+      : `${who} is going DOWN for maintenance. ${counts(brt, 'left.')} ${srv.served} sessions active, ${requeued} requeued, ${srv.queueLength} remaining in queue.`);
     return;
   }
-  if (wasMaint) {
+  if (wasForced) {
     be.setAdmin(srv, SrvAdmin.FMAINT, false, 'cli');
     ctx.checkOf?.(srv)?.syncMaint();
-    brt.markedUp(srv, false);
-    emit(ctx, t, 'notice', `${who} is UP/READY (leaving forced maintenance).`);
+    if (otherMaint) {
+      emit(ctx, t, 'notice', `${who} is leaving forced maintenance but remains in maintenance${srv.tracked !== null && (srv.admin & SrvAdmin.IMAINT) !== 0 ? ` via ${srv.tracked.be.name}/${srv.tracked.srv.name}` : ''}.`);
+    } else if (state === 'drain') {
+      // straight from maintenance to drain: HAProxy words it as two steps
+      be.setAdmin(srv, SrvAdmin.FDRAIN, true, 'cli');
+      emit(ctx, t, 'notice', `${who} is UP/DRAIN (leaving forced maintenance).`);
+      emit(ctx, t, 'notice', `${who} remains in forced drain mode.`);
+      return;
+    } else {
+      brt.markedUp(srv, false);
+      emit(ctx, t, 'notice', `${who} is UP/READY (leaving forced maintenance).`);
+    }
   }
   if (state === 'drain') {
     if (wasDrain) return;
     be.setAdmin(srv, SrvAdmin.FDRAIN, true, 'cli');
-    emit(ctx, t, 'notice', `${who} enters drain state. ${counts(brt)} online. 0 sessions requeued, ${srv.queueLength} total in queue.`);
+    if (srv.inMaint) return;
+    emit(ctx, t, 'notice', `${who} enters drain state. ${counts(brt, 'online.')} 0 sessions requeued, ${srv.queueLength} total in queue.`);
     return;
   }
   if (wasDrain) {
     be.setAdmin(srv, SrvAdmin.FDRAIN, false, 'cli');
+    if (srv.inMaint) return;
     brt.markedUp(srv, false);
     emit(ctx, t, 'notice', `${who} is ${srv.state === SrvState.STOPPED ? 'DOWN' : 'UP'} (leaving forced drain).`);
   }
 }
 
 /** `set server <b>/<s> weight N[%]`: null on success, or HAProxy's message. */
-export function setServerWeight(_ctx: AdminContext, t: ServerTarget, text: string): string | null {
+export function setServerWeight(ctx: AdminContext, t: ServerTarget, text: string): string | null {
+  const before = usable(t.brt);
   const err = t.brt.be.setWeight(t.srv, text);
-  if (err === null) t.brt.markedUp(t.srv, false);
+  if (err === null) {
+    t.brt.markedUp(t.srv, false);
+    noServerLeft(ctx, t.brt, before);
+  }
   return err;
 }
 
@@ -127,8 +172,21 @@ const BY = "by 'stats socket command'";
 /** `set server <b>/<s> addr <ip> [port <p>]`: HAProxy's reply line. */
 export function setServerAddr(ctx: AdminContext, t: ServerTarget, addr: string | undefined, port: string | undefined): string {
   if (addr === undefined || addr === '') return 'set server <b>/<s> addr requires an address and optionally a port.\n';
+  const reply = updateAddr(ctx, t, addr, port);
+  // HAProxy takes the server out of "MAINT (resolution)" whatever came of the update, even
+  // when it was refused and the server still has no address (its connections then fail)
+  resolvesAgain(ctx, t);
+  return reply;
+}
+
+function updateAddr(ctx: AdminContext, t: ServerTarget, addr: string, port: string | undefined): string {
   if (isIP(addr) === 0) return `Invalid addr '${addr}' ${BY}\n`;
   const { brt, srv } = t;
+  // no address family to change within: init-addr none left none (without ipv4@/ipv6@), or a
+  // unix socket server
+  if (srv.address === '' || brt.targets.get(srv)?.unix === true) {
+    return `Update for the current server address family is only supported through configuration file ${BY}\n`;
+  }
   const oldHost = srv.address;
   const oldPort = srv.port;
   const parts: string[] = [];
@@ -146,9 +204,18 @@ export function setServerAddr(ctx: AdminContext, t: ServerTarget, addr: string |
     brt.setServerAddr(srv, addr, newPort);
     ctx.checkOf?.(srv)?.retarget(oldHost, oldPort, addr, newPort);
   }
-  // a server waiting for an address (init-addr none) leaves maintenance with one
-  if ((srv.admin & SrvAdmin.RMAINT) !== 0) brt.be.setAdmin(srv, SrvAdmin.RMAINT, false);
   return `${parts.join(', ')} ${BY}\n`;
+}
+
+/** A server waiting for an address (init-addr none) leaves its maintenance, as HAProxy logs it. */
+function resolvesAgain(ctx: AdminContext, t: ServerTarget): void {
+  const { brt, srv } = t;
+  if ((srv.admin & SrvAdmin.RMAINT) === 0) return;
+  brt.be.setAdmin(srv, SrvAdmin.RMAINT, false);
+  ctx.checkOf?.(srv)?.syncMaint();
+  if (srv.inMaint) return;
+  brt.markedUp(srv, false);
+  emit(ctx, t, 'notice', `${srv.backup ? 'Backup ' : ''}Server ${brt.name}/${srv.name} ('${srv.fqdn ?? srv.address}') is UP/READY (resolves again).`);
 }
 
 /** `set maxconn server <b>/<s> <n>`: null on success, or HAProxy's message. */

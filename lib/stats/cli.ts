@@ -77,8 +77,8 @@ function showServersState(s: CliSession, args: readonly string[]): string {
       const paused = maint && (c !== null || (sv.admin & 0x04) !== 0);
       const cstate = (c !== null ? 0x02 | (c.enabled ? 0x04 : 0) : 0) | (paused ? 0x08 : 0);
       const health = c !== null ? c.health : sv.everMaint ? 0 : 2;
-      out += `${bs.iid} ${bs.pxname} ${sv.sid} ${sv.svname} ${sv.address} ${sv.opState} ${sv.admin} ${sv.uweight} ${sv.iweight} ${sv.lastchg} `
-        + `${c?.statusNum ?? 1} ${c?.result ?? 0} ${health} ${cstate} 0 ${bs.forcedId ? 1 : 0} ${sv.forcedId ? 1 : 0} - ${sv.port} - 0 0 - - 0\n`;
+      out += `${bs.iid} ${bs.pxname} ${sv.sid} ${sv.svname} ${sv.address === '' ? '-' : sv.address} ${sv.opState} ${sv.admin} ${sv.uweight} ${sv.iweight} ${sv.lastchg} `
+        + `${c?.statusNum ?? 1} ${c?.result ?? 0} ${health} ${cstate} 0 ${bs.forcedId ? 1 : 0} ${sv.forcedId ? 1 : 0} ${sv.fqdn ?? '-'} ${sv.port} - 0 0 - - 0\n`;
     }
   }
   return out;

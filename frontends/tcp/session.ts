@@ -395,10 +395,12 @@ export class TcpSession implements PendNode, ServerSession {
     this.clearTimer();
     const brt = this.brt;
     if (brt !== null && this.pendList !== null) brt.queues.remove(this, this.queuedOn);
-    const logger = this.fe.logger;
-    if (logger.enabled && !this.refused) logger.tcp(this.record());
+    // the session leaves its server and backend before its line is logged, as in HAProxy
+    // (tcplog's %bc/%sc do not count it)
     this.releaseSlot();
     if (brt !== null) brt.beconn--;
+    const logger = this.fe.logger;
+    if (logger.enabled && !this.refused) logger.tcp(this.record());
     this.releaseBuffers();
     this.fe.sessionEnded();
   }

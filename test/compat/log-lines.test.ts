@@ -1,0 +1,255 @@
+// Log lines of live sessions, beside haproxy 2.6: the same clients against both, the lines they
+// log (over UDP, `format raw`) must be the same once the values that differ by nature are masked
+// (dates, client ports, timers, byte counts).
+//  - a unix socket client is `unix:<listener id>` in httplog and tcplog lines, in %ci:%cp, and
+//    "Connect to unix:<id>" in the line of a proxy without tcplog/httplog;
+//  - that "Connect from" line is written when a stream starts: at accept in TCP mode (even for a
+//    client that sends nothing), for each request in HTTP mode (nothing for a connection that
+//    closes, sends half a head or a bad one).
+import t from 'tap';
+import { createSocket, type Socket as UdpSocket } from 'node:dgram';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
+import { connect, type AddressInfo, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { skipNoHaproxy } from '../helpers/shared.js';
+import { cleanupDir, freePort, haveHalyardBuild, startProxy, type ProxyKind } from './http-lab.js';
+
+const skip = skipNoHaproxy() || haveHalyardBuild();
+
+/** Datagrams from one UDP port, as text lines; `until(re)` waits for a line matching re. */
+class LogSink {
+  readonly lines: string[] = [];
+  private waiters: { re: RegExp; resolve: () => void }[] = [];
+  private constructor(readonly udp: UdpSocket, readonly port: number) {
+    udp.on('message', (m) => {
+      this.lines.push(m.toString('latin1').replace(/\n$/, ''));
+      this.waiters = this.waiters.filter((w) => (this.lines.some((l) => w.re.test(l)) ? (w.resolve(), false) : true));
+    });
+  }
+
+  static async open(): Promise<LogSink> {
+    const udp = createSocket('udp4');
+    udp.bind(0, '127.0.0.1');
+    await once(udp, 'listening');
+    return new LogSink(udp, udp.address().port);
+  }
+
+  until(re: RegExp): Promise<void> {
+    if (this.lines.some((l) => re.test(l))) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push({ re, resolve }));
+  }
+
+  close(): void {
+    this.udp.close();
+  }
+}
+
+/** Dates, inet client ports, timers and byte counts masked; the rest must match. */
+function shape(l: string): string {
+  return l
+    .replace(/\[\d\d\/[A-Z][a-z]{2}\/\d{4}:\d\d:\d\d:\d\d\.\d{3}\]/, '[T]')
+    .replace(/127\.0\.0\.1:\d+ /, '127.0.0.1:PORT ')
+    .replace(/^(\S+ \[T\] \S+ \S+) -?\d+(?:\/-?\d+){4} (\d{3}) \d+ /, '$1 TIMERS $2 BYTES ')
+    .replace(/^(\S+ \[T\] \S+ \S+) -?\d+(?:\/-?\d+){2} \d+ /, '$1 TIMERS BYTES ');
+}
+
+/** Writes `chunks` (ending the write side after them unless `keepOpen`), resolves with all it read once closed. */
+function exchange(to: string | number, chunks: readonly string[], opts: { half?: boolean } = {}): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const c: Socket = typeof to === 'number' ? connect(to, '127.0.0.1') : connect(to);
+    let got = '';
+    c.setEncoding('latin1');
+    c.on('connect', () => {
+      for (const ch of chunks) c.write(ch);
+      if (opts.half !== false) c.end();
+    });
+    c.on('data', (d: string) => {
+      got += d;
+      // a keep-alive exchange: close once the last response is complete
+      if (opts.half === false && (got.match(/\r\n\r\nok/g) ?? []).length === chunks.length) c.end();
+    });
+    c.on('close', () => resolve(got));
+    c.on('error', reject);
+  });
+}
+
+async function origin(): Promise<{ port: number; close: () => void }> {
+  const srv = createHttpServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/plain', 'content-length': '2' });
+    res.end('ok');
+  });
+  srv.listen(0, '127.0.0.1');
+  await once(srv, 'listening');
+  return { port: (srv.address() as AddressInfo).port, close: () => { srv.closeAllConnections(); srv.close(); } };
+}
+
+const GET = 'GET / HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n';
+
+t.test('unix socket clients: unix:<listener id> in httplog, tcplog, %ci:%cp and the Connect line', { skip }, async (t) => {
+  const o = await origin();
+  const logs = await LogSink.open();
+  t.teardown(() => { o.close(); logs.close(); cleanupDir(); });
+
+  const observe = async (kind: ProxyKind): Promise<string[]> => {
+    const dir = mkdtempSync(join(tmpdir(), `hly-logunix-${kind}-`));
+    const probe = await freePort();
+    const mark = await freePort();
+    const cfg = `global
+    log 127.0.0.1:${logs.port} format raw local0
+defaults
+    log global
+    timeout connect 1s
+    timeout client 5s
+    timeout server 5s
+frontend feh
+    mode http
+    option httplog
+    bind ${dir}/h1.sock
+    bind unix@${dir}/h7.sock id 7
+    bind ${dir}/h2.sock
+    http-response set-header x-ci "%ci:%cp"
+    default_backend beh
+frontend fet
+    mode tcp
+    option tcplog
+    bind ${dir}/t1.sock
+    default_backend bet
+frontend fec
+    mode http
+    bind ${dir}/c1.sock
+    bind ${dir}/c2.sock
+    default_backend beh
+frontend fect
+    mode tcp
+    bind ${dir}/ct.sock
+    default_backend bet
+frontend probe
+    mode http
+    no log
+    bind 127.0.0.1:${probe}
+    default_backend beh
+frontend mark
+    mode http
+    option httplog
+    bind 127.0.0.1:${mark}
+    default_backend beh
+backend beh
+    mode http
+    server s1 127.0.0.1:${o.port}
+backend bet
+    mode tcp
+    server s1 127.0.0.1:${o.port}
+`;
+    const proc = await startProxy(kind, cfg, probe);
+    const from = logs.lines.length;
+    const seen: string[] = [];
+    try {
+      for (const s of ['h1', 'h7', 'h2']) {
+        const r = await exchange(`${dir}/${s}.sock`, [GET]);
+        seen.push(`${s}: ${/^x-ci: (.*)$/im.exec(r)?.[1] ?? 'no x-ci'}`);
+      }
+      await exchange(`${dir}/t1.sock`, ['GET / HTTP/1.0\r\n\r\n']);
+      await exchange(`${dir}/c2.sock`, [GET]);
+      await exchange(`${dir}/ct.sock`, []);
+      // every line above was sent before this one's
+      await exchange(mark, ['GET /end-of-test HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n']);
+      await logs.until(/end-of-test/);
+      seen.push(...logs.lines.slice(from).filter((l) => !/end-of-test|started\.$/.test(l)).map(shape));
+      logs.lines.length = 0;
+      return seen;
+    } finally {
+      await proc.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+  const h = await observe('haproxy');
+  const y = await observe('halyard');
+  t.comment(h.join('\n'));
+  t.same(y, h, 'the same header values and log lines');
+  t.ok(h.includes('Connect to unix:2 (fec/HTTP)'), 'haproxy names the unix listener (sanity)');
+});
+
+t.test('the "Connect from" line: at accept in TCP mode, per request in HTTP mode, as haproxy writes it', { skip }, async (t) => {
+  const o = await origin();
+  const logs = await LogSink.open();
+  t.teardown(() => { o.close(); logs.close(); cleanupDir(); });
+
+  const observe = async (kind: ProxyKind): Promise<string[]> => {
+    const p = { probe: await freePort(), mark: await freePort(), ft: await freePort(), fh: await freePort(), fhn: await freePort() };
+    const cfg = `global
+    log 127.0.0.1:${logs.port} format raw local0
+defaults
+    log global
+    timeout connect 1s
+    timeout client 5s
+    timeout server 5s
+frontend ft
+    mode tcp
+    bind 127.0.0.1:${p.ft}
+    default_backend bet
+frontend fh
+    mode http
+    bind 127.0.0.1:${p.fh}
+    default_backend beh
+frontend fhn
+    mode http
+    option dontlognull
+    bind 127.0.0.1:${p.fhn}
+    default_backend beh
+frontend probe
+    mode http
+    no log
+    bind 127.0.0.1:${p.probe}
+    default_backend beh
+frontend mark
+    mode http
+    option httplog
+    bind 127.0.0.1:${p.mark}
+    default_backend beh
+backend beh
+    mode http
+    server s1 127.0.0.1:${o.port}
+backend bet
+    mode tcp
+    server s1 127.0.0.1:${o.port}
+`;
+    const proc = await startProxy(kind, cfg, p.probe);
+    const from = logs.lines.length;
+    const seen: string[] = [];
+    try {
+      const scenarios: [string, string[], { half?: boolean }?][] = [
+        ['nothing sent', []],
+        ['half a head', ['GET / HT']],
+        ['a bad head (400)', ['GET / HTTP/1.1\r\nbad header\r\n\r\n']],
+        ['one request', [GET]],
+        ['two requests on one connection', ['GET /1 HTTP/1.1\r\nhost: x\r\n\r\n', 'GET /2 HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n'], { half: false }],
+      ];
+      for (const fe of ['ft', 'fh', 'fhn'] as const) {
+        for (const [name, chunks, opts] of scenarios) {
+          // a marker request between scenarios splits the lines by scenario
+          await exchange(p[fe], chunks, opts);
+          await exchange(p.mark, [`GET /${fe}/${name.replace(/\W+/g, '-')} HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n`]);
+        }
+      }
+      await exchange(p.mark, ['GET /end-of-test HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n']);
+      await logs.until(/end-of-test/);
+      for (const l of logs.lines.slice(from)) {
+        if (/started\.$|end-of-test/.test(l)) continue;
+        // a marker line names the scenario that came before it
+        const m = /"GET \/(\S+) HTTP\/1\.1"$/.exec(l);
+        seen.push(m !== null ? `-- after ${m[1]}` : shape(l).replace(/ to 127\.0\.0\.1:\d+ /, ' to 127.0.0.1:FE '));
+      }
+      logs.lines.length = 0;
+      return seen;
+    } finally {
+      await proc.stop();
+    }
+  };
+  const h = await observe('haproxy');
+  const y = await observe('halyard');
+  t.comment(h.join('\n'));
+  t.same(y, h, 'the same lines, scenario by scenario');
+});

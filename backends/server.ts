@@ -122,6 +122,8 @@ export interface ServerConfig {
   readonly unresolved?: boolean;
   /** the host name of the server line, when it gave one rather than an address */
   readonly fqdn?: string;
+  /** a unix socket server (`address` is its path) */
+  readonly unix?: boolean;
 }
 
 /**
@@ -170,6 +172,8 @@ export class Server {
   port: number;
   /** the host name of the server line (HAProxy's hostname), null when it gave an address */
   readonly fqdn: string | null;
+  /** a unix socket server: `address` is its path, stats show `unix` */
+  readonly unix: boolean;
   readonly backup: boolean;
   readonly cookie: string | null;
   /** `maxconn`, 0 = unlimited; changed at run time by `set maxconn server` (BackendRuntime) */
@@ -230,6 +234,7 @@ export class Server {
     this.puid = cfg.id ?? position;
     this.address = cfg.address;
     this.fqdn = cfg.fqdn ?? null;
+    this.unix = cfg.unix ?? false;
     this.port = cfg.port;
     this.backup = cfg.backup ?? false;
     this.cookie = cfg.cookie ?? null;

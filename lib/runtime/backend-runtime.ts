@@ -301,6 +301,7 @@ function toServerConfig(s: ServerConfig): SrvRtConfig {
     ...(s.poolLowConn !== undefined ? { poolLowConn: s.poolLowConn } : {}),
     ...(s.initAddrResult === 'none' ? { unresolved: true } : {}),
     ...(s.family === 'host' ? { fqdn: s.host } : {}),
+    ...(s.family === 'unix' ? { unix: true } : {}),
   };
 }
 

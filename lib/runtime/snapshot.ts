@@ -362,7 +362,9 @@ export function snapshotOf(rt: Runtime): RuntimeSnapshot {
         check,
         throttle: s.state === SrvState.STARTING && s.slowstartSec > 0 && s.warmPercent < 100 ? s.warmPercent : null,
         lastsess: s.counters.lastSess > 0 ? Math.max(0, nowSec() - s.counters.lastSess) : -1,
-        addr: s.address === "" ? "" : `${s.address.includes(":") ? `[${s.address}]` : s.address}:${s.port}`, address: s.address, fqdn: s.fqdn, port: s.port,
+        // a unix socket server is `unix` in the CSV and has no address in `show servers state`
+        addr: s.unix ? 'unix' : s.address === "" ? "" : `${s.address.includes(":") ? `[${s.address}]` : s.address}:${s.port}`,
+        address: s.unix ? '' : s.address, fqdn: s.fqdn, port: s.port,
         cookie: s.cookie, forcedId: s.forcedId,
         rate: s.counters.rate.read(now), rate_max: s.counters.rate.max,
         req_tot: b.mode === 'http' ? s.counters.cumSess : 0,

@@ -184,7 +184,7 @@ function updateAddr(ctx: AdminContext, t: ServerTarget, addr: string, port: stri
   const { brt, srv } = t;
   // no address family to change within: init-addr none left none (without ipv4@/ipv6@), or a
   // unix socket server
-  if (srv.address === '' || brt.targets.get(srv)?.unix === true) {
+  if (srv.address === '' || srv.unix) {
     return `Update for the current server address family is only supported through configuration file ${BY}\n`;
   }
   const oldHost = srv.address;

@@ -125,12 +125,13 @@ backend mk
       answers.push(/^HTTP\/1\.1 (\d+)/.exec(e.raw.toString('latin1'))?.[1] ?? '-');
     }
     seen.push(`answers ${answers.join(' ')}`);
-    // the end marker: every line of the steps came before it, on both channels
+    // the end marker (mk's last server, then mk has none): every line of the steps came before
     await cli(sock, 'disable server mk/m2');
-    await proc.waitStderr(/mk\/m2 is going DOWN/);
-    await logs.until(/mk\/m2 is going DOWN/);
-    seen.push(...proc.stderr().slice(errFrom).split('\n').filter((l) => l !== '' && !/mk\/m2/.test(l)).map((l) => `stderr ${l.replace(/\(\d+\)/, '(PID)')}`));
-    seen.push(...logs.lines.slice(logFrom).filter((l) => !/mk\/m2/.test(l)).map((l) => {
+    await proc.waitStderr(/backend 'mk' has no server available/);
+    await logs.until(/backend mk has no server available/);
+    const marker = /mk\/m2|backend '?mk'? has no server/;
+    seen.push(...proc.stderr().slice(errFrom).split('\n').filter((l) => l !== '' && !marker.test(l)).map((l) => `stderr ${l.replace(/\(\d+\)/, '(PID)')}`));
+    seen.push(...logs.lines.slice(logFrom).filter((l) => !marker.test(l)).map((l) => {
       // the request lines of bx: which server, status and termination state
       const m = /^(<\d+>)\S+ \[[^\]]+\] fx (\S+) \S+ (\d{3}) \d+ - - (\S+) /.exec(l);
       return m !== null ? `log ${m[1]}${m[2]} ${m[3]} ${m[4]}` : `log ${l}`;

@@ -304,13 +304,16 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
     this.handleRequest();
   }
 
-  /** The head could not be parsed: HAProxy's mux-level 400 (or 422), then close. */
-  private badRequest(status: number): void {
+  /**
+   * The head could not be parsed: HAProxy's mux-level 400 (or 422), then close. `cause` 'C': it
+   * could not be because the client shut its side first (logged CR, still answered).
+   */
+  private badRequest(status: number, cause = 'P'): void {
     this.fe.counters.badReqs++;
     this.fe.counters.reqTot++;
     this.fe.counters.reqRate.hit();
     this.requestLine = '<BADREQ>';
-    this.setTerm('P', 'R');
+    this.setTerm(cause, 'R');
     const page = status === 400 ? ERR_400 : this.fe.errorPage(status);
     this.closeClient = true;
     this.sendLocal(status, page, true);
@@ -327,10 +330,11 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
       return;
     }
     if (this.phase === HEAD) {
-      if (this.reader.length > 0) {
-        // a partial head then FIN: HAProxy answers 400
+      if (this.reader.length > 0 || this.first) {
+        // a partial head (or none on a new connection) then FIN: HAProxy answers 400 and logs
+        // the client's abort (CR); between keep-alive requests a FIN just ends the connection
         this.clearTimer();
-        this.badRequest(400);
+        this.badRequest(400, 'C');
       } else {
         this.closeQuietly();
       }
@@ -356,16 +360,40 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
       return;
     }
     if (this.phase === DONE || this.phase === CLOSING) return;
-    if (this.phase === HEAD && this.reader.length === 0) return; // closed while idle
+    if (this.phase === HEAD) {
+      this.closedBeforeHead();
+      return;
+    }
     this.clientAbort(this.resStarted ? 'D' : this.phase === WAIT ? 'Q' : this.phase === XFER ? 'D' : 'R');
   }
 
   private onClientClose(): void {
     this.clientClosed = true;
-    if (this.phase !== DONE && this.phase !== CLOSING && !(this.phase === HEAD && this.reader.length === 0)) {
-      this.clientAbort(this.phase === HEAD ? 'R' : 'D');
-    }
+    if (this.phase === HEAD && this.pp === null) this.closedBeforeHead();
+    else if (this.phase !== DONE && this.phase !== CLOSING && this.phase !== HEAD) this.clientAbort('D');
     this.finish();
+  }
+
+  /**
+   * Closed or reset while a head was awaited. HAProxy logs a connection that goes before its
+   * first head, or in the middle of a later one, as a 400 the client aborted (`CR`, `<BADREQ>`,
+   * a bad request in the stats); with `option dontlognull` one that sent nothing is neither
+   * logged nor counted. A connection closed between keep-alive requests just ends.
+   */
+  private closedBeforeHead(): void {
+    const got = this.reader.length > 0;
+    if (got || (this.first && this.fe.px.options.dontlognull !== true)) {
+      const c = this.fe.counters;
+      c.badReqs++;
+      c.reqTot++;
+      c.reqRate.hit();
+      c.hrsp[hrspSlot(400)]! += 1;
+      this.requestLine = '<BADREQ>';
+      this.status = 400;
+      this.setTerm('C', 'R');
+      logTxn(this);
+    }
+    this.abortBoth();
   }
 
   private onClientDrain(): void {

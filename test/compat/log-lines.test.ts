@@ -16,6 +16,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { skipNoHaproxy } from '../helpers/shared.js';
 import { cleanupDir, freePort, haveHalyardBuild, startProxy, type ProxyKind } from './http-lab.js';
+import { cli, until } from './stats-lab.js';
+
+/** A frontend's current sessions in a `show stat` answer. */
+function scur(csv: string, fe: string): string {
+  const rows = csv.split('\n');
+  const h = (rows[0] ?? '').slice(2).split(',');
+  return rows.map((r) => r.split(',')).find((f) => f[0] === fe && f[1] === 'FRONTEND')?.[h.indexOf('scur')] ?? '?';
+}
 
 const skip = skipNoHaproxy() || haveHalyardBuild();
 
@@ -252,4 +260,75 @@ backend bet
   const y = await observe('halyard');
   t.comment(h.join('\n'));
   t.same(y, h, 'the same lines, scenario by scenario');
+});
+
+t.test('httplog: a connection gone before its first head, or in the middle of one, is a 400 the client aborted', { skip }, async (t) => {
+  const o = await origin();
+  const logs = await LogSink.open();
+  t.teardown(() => { o.close(); logs.close(); cleanupDir(); });
+
+  const observe = async (kind: ProxyKind): Promise<string[]> => {
+    const p = { probe: await freePort(), fh: await freePort(), fn: await freePort() };
+    const cfg = `global
+    log 127.0.0.1:${logs.port} format raw local0
+    stats socket ipv4@127.0.0.1:${p.probe} level admin
+defaults
+    log global
+    mode http
+    option httplog
+    timeout connect 1s
+    timeout client 5s
+    timeout server 5s
+frontend fh
+    bind 127.0.0.1:${p.fh}
+    default_backend beh
+frontend fn
+    option dontlognull
+    bind 127.0.0.1:${p.fn}
+    default_backend beh
+backend beh
+    server s1 127.0.0.1:${o.port}
+`;
+    const proc = await startProxy(kind, cfg, p.probe);
+    const seen: string[] = [];
+    try {
+      const scenarios: [string, string[], { half?: boolean }?][] = [
+        ['nothing sent, FIN', []],
+        ['half a head, FIN', ['GET / HT']],
+        ['a request, then half a head, FIN', ['GET /1 HTTP/1.1\r\nhost: x\r\n\r\n', 'GET / HT']],
+        ['two requests, then closed', ['GET /1 HTTP/1.1\r\nhost: x\r\n\r\n', 'GET /2 HTTP/1.1\r\nhost: x\r\n\r\n'], { half: false }],
+      ];
+      for (const fe of ['fh', 'fn'] as const) {
+        for (const [name, chunks, opts] of scenarios) {
+          const r = await exchange(p[fe], chunks, opts);
+          seen.push(`${fe} ${name}: ${(r.match(/HTTP\/1\.1 \d+/g) ?? []).join(', ')}`);
+        }
+        // closed without a byte: nothing to answer; then wait until the proxy saw it go, so
+        // that the next connection does not count it in %ac
+        await new Promise<void>((resolve) => {
+          const c = connect(p[fe], '127.0.0.1', () => c.destroy());
+          c.on('close', () => resolve());
+        });
+        await until(async () => scur(await cli(`127.0.0.1:${p.probe}`, 'show stat'), fe) === '0', `${kind}: ${fe} idle`);
+      }
+      // a request of fh ends the lines (the last connection of fn was closed before it)
+      await exchange(p.fh, ['GET /end-of-test HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n']);
+      await logs.until(/end-of-test/);
+      seen.push(...logs.lines.filter((l) => !/end-of-test|started\.$/.test(l)).map(shape));
+      logs.lines.length = 0;
+      const rows = (await cli(`127.0.0.1:${p.probe}`, 'show stat')).split('\n');
+      const h = (rows[0] ?? '').slice(2).split(',');
+      for (const r of rows.slice(1)) {
+        const f = r.split(',');
+        if (f[1] === 'FRONTEND') seen.push(`${f[0]} ${['req_tot', 'ereq', 'hrsp_2xx', 'hrsp_4xx'].map((k) => `${k}=${f[h.indexOf(k)]}`).join(' ')}`);
+      }
+      return seen;
+    } finally {
+      await proc.stop();
+    }
+  };
+  const h = await observe('haproxy');
+  const y = await observe('halyard');
+  t.comment(h.join('\n'));
+  t.same(y, h, 'the same answers, lines and counters');
 });

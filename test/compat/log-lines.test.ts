@@ -64,20 +64,28 @@ function shape(l: string): string {
     .replace(/^(\S+ \[T\] \S+ \S+) -?\d+(?:\/-?\d+){2} \d+ /, '$1 TIMERS BYTES ');
 }
 
-/** Writes `chunks` (ending the write side after them unless `keepOpen`), resolves with all it read once closed. */
+/**
+ * Writes `chunks`, each after the response to the previous one (the origin answers "ok"), then
+ * shuts the write side (`half: false`: closes once every chunk is answered instead); resolves
+ * with all it read once the connection is closed.
+ */
 function exchange(to: string | number, chunks: readonly string[], opts: { half?: boolean } = {}): Promise<string> {
   return new Promise((resolve, reject) => {
     const c: Socket = typeof to === 'number' ? connect(to, '127.0.0.1') : connect(to);
     let got = '';
+    let written = 0;
+    const next = (): void => {
+      if (written < chunks.length) c.write(chunks[written++] as string);
+      if (written === chunks.length && opts.half !== false) c.end();
+    };
     c.setEncoding('latin1');
-    c.on('connect', () => {
-      for (const ch of chunks) c.write(ch);
-      if (opts.half !== false) c.end();
-    });
+    c.on('connect', next);
     c.on('data', (d: string) => {
       got += d;
+      const answered = (got.match(/\r\n\r\nok/g) ?? []).length;
+      if (answered === written && written < chunks.length) next();
       // a keep-alive exchange: close once the last response is complete
-      if (opts.half === false && (got.match(/\r\n\r\nok/g) ?? []).length === chunks.length) c.end();
+      else if (opts.half === false && answered === chunks.length) c.end();
     });
     c.on('close', () => resolve(got));
     c.on('error', reject);

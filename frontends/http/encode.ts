@@ -160,6 +160,8 @@ export function xffHeader(fe: { header: string; ifNone: boolean; except: ((ip: s
   if (fe === null && be === null) return null;
   // the client address is read only here, where it is needed (ConnAddrs reads it lazily)
   const ip = client.srcIp;
+  // a unix socket client has no address: HAProxy adds no header
+  if (ip === '') return null;
   const name = (be ?? fe)!.header;
   const except = (be?.except ?? null) ?? (fe?.except ?? null);
   if (except !== null && except(ip)) return null;

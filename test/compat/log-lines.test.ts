@@ -2,7 +2,8 @@
 // log (over UDP, `format raw`) must be the same once the values that differ by nature are masked
 // (dates, client ports, timers, byte counts).
 //  - a unix socket client is `unix:<listener id>` in httplog and tcplog lines, in %ci:%cp, and
-//    "Connect to unix:<id>" in the line of a proxy without tcplog/httplog;
+//    "Connect to unix:<id>" in the line of a proxy without tcplog/httplog; it gets no
+//    X-Forwarded-For;
 //  - that "Connect from" line is written when a stream starts: at accept in TCP mode (even for a
 //    client that sends nothing), for each request in HTTP mode (nothing for a connection that
 //    closes, sends half a head or a bad one).
@@ -93,8 +94,9 @@ function exchange(to: string | number, chunks: readonly string[], opts: { half?:
 }
 
 async function origin(): Promise<{ port: number; close: () => void }> {
-  const srv = createHttpServer((_req, res) => {
-    res.writeHead(200, { 'content-type': 'text/plain', 'content-length': '2' });
+  const srv = createHttpServer((req, res) => {
+    // which X-Forwarded-For the proxy added, if any
+    res.writeHead(200, { 'content-type': 'text/plain', 'content-length': '2', 'x-got-xff': String(req.headers['x-forwarded-for'] ?? 'none') });
     res.end('ok');
   });
   srv.listen(0, '127.0.0.1');
@@ -127,6 +129,7 @@ frontend feh
     bind unix@${dir}/h7.sock id 7
     bind ${dir}/h2.sock
     http-response set-header x-ci "%ci:%cp"
+    option forwardfor
     default_backend beh
 frontend fet
     mode tcp
@@ -165,7 +168,7 @@ backend bet
     try {
       for (const s of ['h1', 'h7', 'h2']) {
         const r = await exchange(`${dir}/${s}.sock`, [GET]);
-        seen.push(`${s}: ${/^x-ci: (.*)$/im.exec(r)?.[1] ?? 'no x-ci'}`);
+        seen.push(`${s}: ${/^x-ci: (.*)$/im.exec(r)?.[1] ?? 'no x-ci'}, x-forwarded-for ${/^x-got-xff: (.*)$/im.exec(r)?.[1] ?? '?'}`);
       }
       await exchange(`${dir}/t1.sock`, ['GET / HTTP/1.0\r\n\r\n']);
       await exchange(`${dir}/c2.sock`, [GET]);

@@ -343,3 +343,77 @@ backend beh
   t.comment(h.join('\n'));
   t.same(y, h, 'the same answers, lines and counters');
 });
+
+t.test('behind accept-proxy the "Connect from" line carries the header\'s addresses: TCP once it is in, HTTP per request', { skip }, async (t) => {
+  const o = await origin();
+  const logs = await LogSink.open();
+  t.teardown(() => { o.close(); logs.close(); cleanupDir(); });
+
+  const observe = async (kind: ProxyKind): Promise<string[]> => {
+    const p = { probe: await freePort(), mark: await freePort(), ft: await freePort(), fh: await freePort() };
+    const cfg = `global
+    log 127.0.0.1:${logs.port} format raw local0
+defaults
+    log global
+    timeout connect 1s
+    timeout client 5s
+    timeout server 5s
+frontend ft
+    mode tcp
+    bind 127.0.0.1:${p.ft} accept-proxy
+    default_backend bet
+frontend fh
+    mode http
+    bind 127.0.0.1:${p.fh} accept-proxy
+    default_backend beh
+frontend probe
+    mode http
+    no log
+    bind 127.0.0.1:${p.probe}
+    default_backend beh
+frontend mark
+    mode http
+    option httplog
+    bind 127.0.0.1:${p.mark}
+    default_backend beh
+backend beh
+    mode http
+    server s1 127.0.0.1:${o.port}
+backend bet
+    mode tcp
+    server s1 127.0.0.1:${o.port}
+`;
+    const proc = await startProxy(kind, cfg, p.probe);
+    const seen: string[] = [];
+    try {
+      const pp = 'PROXY TCP4 192.0.2.7 198.51.100.9 4242 8080\r\n';
+      const scenarios: [string, string[], { half?: boolean }?][] = [
+        ['a header, nothing else', [pp]],
+        ['a header and a request', [pp + GET]],
+        ['a header and two requests', [pp + 'GET /1 HTTP/1.1\r\nhost: x\r\n\r\n', 'GET /2 HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n'], { half: false }],
+        ['a local header and a request', ['PROXY UNKNOWN\r\n' + GET]],
+      ];
+      for (const fe of ['ft', 'fh'] as const) {
+        for (const [name, chunks, opts] of scenarios) {
+          await exchange(p[fe], chunks, opts);
+          await exchange(p.mark, [`GET /${fe}/${name.replace(/\W+/g, '-')} HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n`]);
+        }
+      }
+      await exchange(p.mark, ['GET /end-of-test HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n']);
+      await logs.until(/end-of-test/);
+      for (const l of logs.lines) {
+        if (/started\.$|end-of-test/.test(l)) continue;
+        const m = /"GET \/(\S+) HTTP\/1\.1"$/.exec(l);
+        seen.push(m !== null ? `-- after ${m[1]}` : shape(l).replace(/ to 127\.0\.0\.1:\d+ /, ' to 127.0.0.1:FE '));
+      }
+      logs.lines.length = 0;
+      return seen;
+    } finally {
+      await proc.stop();
+    }
+  };
+  const h = await observe('haproxy');
+  const y = await observe('halyard');
+  t.comment(h.join('\n'));
+  t.same(y, h, 'the same lines, scenario by scenario');
+});

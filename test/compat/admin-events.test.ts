@@ -42,8 +42,10 @@ const STEPS: readonly string[] = [
   'disable server bb/s1', 'disable server bb/b1',
   // a listen section is a "proxy"
   'disable server li/s1',
-  // a tracker follows into maintenance: its backend has none left either
-  'disable server bt/s1', 'enable server bt/s1',
+  // a tracker follows into maintenance: its backend has none left either; forced maintenance on
+  // top of the tracked one, drain while in it, and back out drained
+  'disable server bt/s1', 'set server be2/t1 state maint', 'set server be2/t1 state ready',
+  'set server be2/t1 state drain', 'enable server bt/s1', 'set server be2/t1 state ready',
   // drained, then into maintenance (a notice), then back through drain
   'set server bb/b1 state ready', 'set server bb/s1 state drain', 'set server bb/s1 state maint',
   'set server bb/s1 state drain', 'set server bb/s1 state ready',

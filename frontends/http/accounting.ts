@@ -50,7 +50,7 @@ export function logTxn(s: HttpSession): void {
   const srv = s.srv;
   const start = s.reqStartMs < 0 ? s.idleFromMs : s.reqStartMs;
   const rec: HttpRecord = {
-    clientIp: s.addrs.logIp, clientPort: s.addrs.logPort, frontendIp: s.addrs.dstIp, frontendPort: s.addrs.dstPort,
+    clientIp: s.addrs.logIp, clientPort: s.addrs.logPort, frontendIp: s.addrs.logDstIp, frontendPort: s.addrs.dstPort,
     acceptDate: start, frontend: s.fe.name,
     backend: brt === null ? s.fe.name : brt.name,
     server: srv === null ? '<NOSRV>' : srv.name,

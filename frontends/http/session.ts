@@ -489,7 +489,7 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
       return;
     }
     const a = this.addrs;
-    lg.accept(a.logIp, a.logPort, a.dstIp, a.dstPort);
+    lg.accept(a.logIp, a.logPort, a.logDstIp, a.dstPort);
   }
 
   private handleRequest(): void {

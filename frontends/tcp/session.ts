@@ -422,7 +422,7 @@ export class TcpSession implements PendNode, ServerSession {
     const srv = this.srv;
     return {
       clientIp: this.addrs.logIp, clientPort: this.addrs.logPort,
-      frontendIp: this.addrs.dstIp, frontendPort: this.addrs.dstPort,
+      frontendIp: this.addrs.logDstIp, frontendPort: this.addrs.dstPort,
       acceptDate: this.acceptMs, frontend: this.fe.name,
       backend: brt === null ? this.fe.name : brt.name,
       server: srv === null ? '<NOSRV>' : srv.name,

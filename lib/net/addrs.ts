@@ -38,6 +38,9 @@ export class ConnAddrs {
   private sport = 0;
   private dip = '';
   private dport = 0;
+  /** the addresses as the socket gives them (`::ffff:127.0.0.1` on a dual-stack bind), for logs */
+  private rawSip = '';
+  private rawDip = '';
   /** a unix socket client: its listener's id (HAProxy logs it as `unix:<id>`), else -1 */
   private unixId = -1;
 
@@ -69,7 +72,13 @@ export class ConnAddrs {
    */
   get logIp(): string {
     if (!this.peerRead) this.readPeer();
-    return this.unixId > 0 ? 'unix' : this.sip;
+    return this.unixId > 0 ? 'unix' : this.rawSip;
+  }
+
+  /** The frontend address as HAProxy logs it ("Connect from ... to <here>"): as the socket has it. */
+  get logDstIp(): string {
+    if (!this.localRead) this.readLocal();
+    return this.rawDip;
   }
 
   /** %cp: the client's port, or the listener id for a unix socket client. */
@@ -87,6 +96,8 @@ export class ConnAddrs {
     this.localRead = true;
     this.unixId = -1;
     this.sip = srcIp;
+    this.rawSip = srcIp;
+    this.rawDip = dstIp;
     this.sport = srcPort;
     this.dip = dstIp;
     this.dport = dstPort;
@@ -103,6 +114,7 @@ export class ConnAddrs {
     const ip = this.sock.remoteAddress;
     // a unix socket peer has no address (nor has a socket already destroyed: no id either)
     if (ip === undefined) this.unixId = unixListenerId(this.sock);
+    this.rawSip = ip ?? '';
     this.sip = plainIp(ip);
     this.sport = this.sock.remotePort ?? 0;
   }
@@ -112,10 +124,12 @@ export class ConnAddrs {
     const known = boundTo((this.sock as Socket & { server?: Server }).server);
     if (known !== null) {
       this.dip = known.ip;
+      this.rawDip = known.ip;
       this.dport = known.port;
       return;
     }
-    this.dip = plainIp(this.sock.localAddress);
+    this.rawDip = this.sock.localAddress ?? '';
+    this.dip = plainIp(this.rawDip);
     this.dport = this.sock.localPort ?? 0;
   }
 }

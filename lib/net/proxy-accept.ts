@@ -65,7 +65,7 @@ export function proxyAccepted(r: ProxyHeader & { ok: true }, addrs: ConnAddrs,
   fe.counters.notSessions--;
   const a = r.addrs;
   if (a !== null) addrs.setProxied(a.srcIp, a.srcPort, a.dstIp, a.dstPort);
-  if (fe.logger.logsAccept && fe.mode === 'tcp') fe.logger.accept(addrs.logIp, addrs.logPort, addrs.dstIp, addrs.dstPort);
+  if (fe.logger.logsAccept && fe.mode === 'tcp') fe.logger.accept(addrs.logIp, addrs.logPort, addrs.logDstIp, addrs.dstPort);
 }
 
 /**

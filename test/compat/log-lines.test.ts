@@ -417,3 +417,74 @@ backend bet
   t.comment(h.join('\n'));
   t.same(y, h, 'the same lines, scenario by scenario');
 });
+
+/** Whether this machine can listen on `::` (a dual-stack bind). */
+async function haveDualStack(): Promise<boolean> {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.once('error', () => resolve(false));
+    s.listen(0, '::', () => s.close(() => resolve(true)));
+  });
+}
+
+t.test('an IPv4 client of a dual-stack bind is logged as the socket names it (::ffff:a.b.c.d)', { skip }, async (t) => {
+  if (!(await haveDualStack())) {
+    t.comment('skipped: this machine cannot listen on ::');
+    return;
+  }
+  const o = await origin();
+  const logs = await LogSink.open();
+  t.teardown(() => { o.close(); logs.close(); cleanupDir(); });
+  const observe = async (kind: ProxyKind): Promise<string[]> => {
+    const p = { probe: await freePort(), fh: await freePort(), fc: await freePort(), ft: await freePort() };
+    const cfg = `global
+    log 127.0.0.1:${logs.port} format raw local0
+defaults
+    log global
+    timeout connect 1s
+    timeout client 5s
+    timeout server 5s
+frontend fh
+    mode http
+    option httplog
+    bind :::${p.fh} v4v6
+    default_backend beh
+frontend fc
+    mode http
+    bind :::${p.fc} v4v6
+    default_backend beh
+frontend ft
+    mode tcp
+    bind :::${p.ft} v4v6
+    default_backend bet
+frontend probe
+    mode http
+    no log
+    bind 127.0.0.1:${p.probe}
+    default_backend beh
+backend beh
+    mode http
+    server s1 127.0.0.1:${o.port}
+backend bet
+    mode tcp
+    server s1 127.0.0.1:${o.port}
+`;
+    const proc = await startProxy(kind, cfg, p.probe);
+    try {
+      await exchange(p.fc, [GET]);
+      await exchange(p.ft, ['GET / HTTP/1.0\r\n\r\n']);
+      await exchange(p.fh, ['GET /end-of-test HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n']);
+      await logs.until(/end-of-test/);
+      const seen = logs.lines.filter((l) => !/started\.$/.test(l)).map((l) => shape(l).replace(/ to (\S+):\d+ \(/, ' to $1:FE (').replace(/^(::ffff:127\.0\.0\.1):\d+ /, '$1:PORT '));
+      logs.lines.length = 0;
+      return seen;
+    } finally {
+      await proc.stop();
+    }
+  };
+  const h = await observe('haproxy');
+  const y = await observe('halyard');
+  t.comment(h.join('\n'));
+  t.same(y, h, 'the same client and frontend addresses');
+});

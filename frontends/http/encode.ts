@@ -156,7 +156,7 @@ export function headOnly(page: Buffer): Buffer {
 
 /** The X-Forwarded-For line(s) to append (reference §8.3), or null. */
 export function xffHeader(fe: { header: string; ifNone: boolean; except: ((ip: string) => boolean) | null } | null,
-  be: { header: string; ifNone: boolean; except: ((ip: string) => boolean) | null } | null, client: { readonly srcIp: string }, txn: HttpTxn): string | null {
+  be: { header: string; ifNone: boolean; except: ((ip: string) => boolean) | null } | null, client: { readonly srcIp: string; readonly logIp: string }, txn: HttpTxn): string | null {
   if (fe === null && be === null) return null;
   // the client address is read only here, where it is needed (ConnAddrs reads it lazily)
   const ip = client.srcIp;
@@ -167,5 +167,6 @@ export function xffHeader(fe: { header: string; ifNone: boolean; except: ((ip: s
   if (except !== null && except(ip)) return null;
   const ifNone = (fe === null || fe.ifNone) && (be === null || be.ifNone);
   if (ifNone && txn.reqHeaderLines(name).length > 0) return null;
-  return `${name}: ${ip}\r\n`;
+  // the address as the socket names it, as HAProxy writes it (::ffff:a.b.c.d on a dual-stack bind)
+  return `${name}: ${client.logIp}\r\n`;
 }

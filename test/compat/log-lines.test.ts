@@ -428,7 +428,7 @@ async function haveDualStack(): Promise<boolean> {
   });
 }
 
-t.test('an IPv4 client of a dual-stack bind is logged as the socket names it (::ffff:a.b.c.d)', { skip }, async (t) => {
+t.test('an IPv4 client of a dual-stack bind is logged, and forwarded for, as the socket names it (::ffff:a.b.c.d)', { skip }, async (t) => {
   if (!(await haveDualStack())) {
     t.comment('skipped: this machine cannot listen on ::');
     return;
@@ -448,6 +448,7 @@ defaults
 frontend fh
     mode http
     option httplog
+    option forwardfor
     bind :::${p.fh} v4v6
     default_backend beh
 frontend fc
@@ -474,9 +475,10 @@ backend bet
     try {
       await exchange(p.fc, [GET]);
       await exchange(p.ft, ['GET / HTTP/1.0\r\n\r\n']);
-      await exchange(p.fh, ['GET /end-of-test HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n']);
+      const r = await exchange(p.fh, ['GET /end-of-test HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n']);
       await logs.until(/end-of-test/);
-      const seen = logs.lines.filter((l) => !/started\.$/.test(l)).map((l) => shape(l).replace(/ to (\S+):\d+ \(/, ' to $1:FE (').replace(/^(::ffff:127\.0\.0\.1):\d+ /, '$1:PORT '));
+      const seen = [`x-forwarded-for ${/^x-got-xff: (.*)$/im.exec(r)?.[1] ?? '?'}`];
+      seen.push(...logs.lines.filter((l) => !/started\.$/.test(l)).map((l) => shape(l).replace(/ to (\S+):\d+ \(/, ' to $1:FE (').replace(/^(::ffff:127\.0\.0\.1):\d+ /, '$1:PORT ')));
       logs.lines.length = 0;
       return seen;
     } finally {

@@ -283,7 +283,7 @@ export abstract class FrontendBase implements Frontend {
 
   /** The session on `socket` ended: free its slots (listener, frontend, global) and start whoever waits. */
   protected ended(socket: Socket): void {
-    const g = this.gateOf.get(socket);
+    const g = this.limited.size === 0 ? undefined : this.gateOf.get(socket);
     if (g === undefined) this.shared.cur--;
     else {
       g.cur--;

@@ -12,7 +12,7 @@ import { DEFAULT_H1_LIMITS, ERROR_PAGES, type H1Limits } from '../../lib/http1/i
 import type { SessionLogger } from '../../lib/log/record.js';
 import type { BackendRuntime, UseServerRule } from '../../lib/runtime/backend-runtime.js';
 import { acceptProxyListener } from '../../lib/net/listen.js';
-import { FrontendBase, type GlobalLimit } from '../../lib/runtime/frontend.js';
+import { FrontendBase, type AcceptedOn, type GlobalLimit } from '../../lib/runtime/frontend.js';
 import type { ProxyRules, Router } from './hooks.js';
 import { HttpSession } from './session.js';
 import type { StatsEndpoint } from './stats-gate.js';
@@ -110,13 +110,13 @@ export class HttpFrontend extends FrontendBase {
     IdlePools.configure(global);
   }
 
-  override accept(socket: Socket): void {
+  override accept(socket: Socket, on?: AcceptedOn): void {
     socket.allowHalfOpen = true;
     // behind accept-proxy the line waits for the header's addresses (the session writes it)
     if (this.logger.logsAccept && !(this.acceptProxy && acceptProxyListener(socket) !== undefined)) {
       this.logger.accept(socket.remoteAddress ?? '', socket.remotePort ?? 0, socket.localAddress ?? '', socket.localPort ?? 0);
     }
-    super.accept(socket);
+    super.accept(socket, on);
   }
 
   protected start(socket: Socket): void {
@@ -136,7 +136,7 @@ export class HttpFrontend extends FrontendBase {
 
   sessionEnded(s: HttpSession): void {
     this.sessions.delete(s);
-    this.ended();
+    this.ended(s.client);
   }
 }
 

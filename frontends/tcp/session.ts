@@ -400,7 +400,7 @@ export class TcpSession implements PendNode, ServerSession {
     this.releaseSlot();
     if (brt !== null) brt.beconn--;
     this.releaseBuffers();
-    this.fe.sessionEnded();
+    this.fe.sessionEnded(this.client);
   }
 
   /** Both sockets are closed, so no read or write refers to the session's buffers any more. */

@@ -11,7 +11,7 @@ import type { HttpTxn } from '../../lib/http/txn.js';
 import { DEFAULT_H1_LIMITS, ERROR_PAGES, type H1Limits } from '../../lib/http1/index.js';
 import type { SessionLogger } from '../../lib/log/record.js';
 import type { BackendRuntime, UseServerRule } from '../../lib/runtime/backend-runtime.js';
-import { FrontendBase, type GlobalLimit } from '../../lib/runtime/frontend.js';
+import { FrontendBase, type AcceptedOn, type GlobalLimit } from '../../lib/runtime/frontend.js';
 import type { ProxyRules, Router } from './hooks.js';
 import { HttpSession } from './session.js';
 import type { StatsEndpoint } from './stats-gate.js';
@@ -112,9 +112,9 @@ export class HttpFrontend extends FrontendBase {
     IdlePools.configure(global);
   }
 
-  override accept(socket: Socket): void {
+  override accept(socket: Socket, on?: AcceptedOn): void {
     socket.allowHalfOpen = true;
-    super.accept(socket);
+    super.accept(socket, on);
   }
 
   protected start(socket: Socket): void {
@@ -134,7 +134,7 @@ export class HttpFrontend extends FrontendBase {
 
   sessionEnded(s: HttpSession): void {
     this.sessions.delete(s);
-    this.ended();
+    this.ended(s.client);
   }
 }
 

@@ -21,6 +21,7 @@
 import { readFileSync } from 'node:fs';
 import { connect as netConnect, type Socket } from 'node:net';
 import type { Server } from '../../backends/server.js';
+import { write } from '../../lib/net/fast-write.js';
 import { BodyFramer, DEFAULT_H1_LIMITS, HeadReader, ResponseHead, type H1Limits } from '../../lib/http1/index.js';
 import type { ServerTarget } from '../../lib/runtime/backend-runtime.js';
 
@@ -155,7 +156,7 @@ export class ServerConn {
   /** Writes to the server (activity for the timeout); false when its buffer is full. */
   write(b: Buffer): boolean {
     this.lastActive = Date.now();
-    return this.sock.write(b);
+    return write(this.sock, b);
   }
 
   /** Ready for the next response on this connection. */

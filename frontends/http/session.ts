@@ -24,6 +24,7 @@ import type { Socket } from 'node:net';
 import { ConnAddrs } from '../../lib/net/addrs.js';
 import { proxyAccepted, proxyRefused, proxyWaitFor, type ProxyWait } from '../../lib/net/proxy-accept.js';
 import type { ProxyError, ProxyWaitError } from '../../lib/net/proxy-proto.js';
+import { write } from '../../lib/net/fast-write.js';
 import { useOnread } from '../../lib/net/onread.js';
 import { COPY_MIN, Copies, copyOf } from '../../lib/net/read-buffers.js';
 import type { Server } from '../../backends/server.js';
@@ -850,7 +851,7 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
   private writeClientData(b: Buffer): void {
     countOut(this, b.length);
     if (this.client.destroyed) return;
-    if (!this.client.write(b)) {
+    if (!write(this.client, b)) {
       this.clientBlocked = true;
       this.client.setTimeout(this.fe.timeoutClient);
       const sc = this.sc;

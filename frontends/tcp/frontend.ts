@@ -7,7 +7,7 @@ import type { BindConfig } from '../../lib/config/model.js';
 import type { SessionLogger } from '../../lib/log/record.js';
 import type { BackendRuntime } from '../../lib/runtime/backend-runtime.js';
 import { acceptProxyListener, unixListenerId } from '../../lib/net/listen.js';
-import { FrontendBase, type GlobalLimit } from '../../lib/runtime/frontend.js';
+import { FrontendBase, type AcceptedOn, type GlobalLimit } from '../../lib/runtime/frontend.js';
 import type { L4Facts, L4Pred } from '../../lib/runtime/l4cond.js';
 import { TcpSession } from './session.js';
 
@@ -50,7 +50,7 @@ export class TcpFrontend extends FrontendBase {
     this.needsFacts = cfg.rules.some((r) => r.cond !== null);
   }
 
-  override accept(socket: Socket): void {
+  override accept(socket: Socket, on?: AcceptedOn): void {
     // The relay needs half-open sockets whatever the listener was created with: a client that
     // shuts its write side must still get the whole reply.
     socket.allowHalfOpen = true;
@@ -64,7 +64,7 @@ export class TcpFrontend extends FrontendBase {
       if (uid > 0) this.logger.accept('unix', uid, '', 0);
       else this.logger.accept(ip ?? '', socket.remotePort ?? 0, socket.localAddress ?? '', socket.localPort ?? 0);
     }
-    super.accept(socket);
+    super.accept(socket, on);
   }
 
   protected start(socket: Socket): void {
@@ -83,7 +83,7 @@ export class TcpFrontend extends FrontendBase {
   }
 
   /** Called by a session when it is completely over. */
-  sessionEnded(): void {
-    this.ended();
+  sessionEnded(client: Socket): void {
+    this.ended(client);
   }
 }

@@ -402,7 +402,7 @@ export class TcpSession implements PendNode, ServerSession {
     const logger = this.fe.logger;
     if (logger.enabled && !this.refused) logger.tcp(this.record());
     this.releaseBuffers();
-    this.fe.sessionEnded();
+    this.fe.sessionEnded(this.client);
   }
 
   /** Both sockets are closed, so no read or write refers to the session's buffers any more. */

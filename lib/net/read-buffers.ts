@@ -15,6 +15,7 @@
  * kernel's to read: it is held until the destination has nothing pending, then reused.
  */
 import type { Socket } from 'node:net';
+import { pending } from './fast-write.js';
 
 export const SMALL = 8 * 1024;
 export const BIG = 64 * 1024;
@@ -92,7 +93,7 @@ export class Copies {
     const b = this.last;
     this.last = null;
     if (b === null || kept || dest.destroyed) return;
-    if (dest.writableLength === 0) {
+    if (!pending(dest)) {
       release(b);
       return;
     }
@@ -109,7 +110,7 @@ export class Copies {
    */
   private sweep(dest: Socket): void {
     const owner = this.heldFor as Socket;
-    if (owner.writableLength === 0 && !owner.destroyed) {
+    if (!pending(owner) && !owner.destroyed) {
       for (const b of this.held) release(b);
       this.held.length = 0;
       this.heldFor = null;

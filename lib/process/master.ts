@@ -7,7 +7,7 @@ import type { Socket } from 'node:net';
 import { formatDiag } from '../config/diag.js';
 import { loadConfig } from '../config/load.js';
 import type { HalyardConfig, ProxyConfig } from '../config/model.js';
-import { BindError, closeListeners, openListeners, type ListenTarget, type OpenListener } from '../net/listen.js';
+import { BindError, closeListeners, openListeners, type ListenTarget, type OnConnection, type OpenListener } from '../net/listen.js';
 import type { CliIo } from '../cli/main.js';
 import type { RuntimeFactory, ServeRuntime, ServedFrontend } from './types.js';
 import { takeEarlySignals } from './signals.js';
@@ -86,7 +86,7 @@ function signalAll(pids: readonly number[], sig: NodeJS.Signals): void {
  * release their sockets (SIGTTOU) and try again, as HAProxy's classic reload does; give them
  * their sockets back (SIGTTIN) if we still cannot bind.
  */
-async function bindWithHandover(targets: ListenTarget[], opts: ServeOptions, onConn: (p: string, s: Socket) => void): Promise<OpenListener[]> {
+async function bindWithHandover(targets: ListenTarget[], opts: ServeOptions, onConn: OnConnection): Promise<OpenListener[]> {
   const old = [...opts.softStopPids, ...opts.hardStopPids];
   try {
     return await openListeners(targets, onConn);
@@ -131,10 +131,10 @@ export async function serve(opts: ServeOptions, io: CliIo, makeRuntime: RuntimeF
     return 1;
   }
   const byName = new Map<string, ServedFrontend>(runtime.frontends.map((f) => [f.name, f]));
-  const onConn = (proxy: string, s: Socket): void => {
+  const onConn = (proxy: string, s: Socket, l: OpenListener): void => {
     const fe = byName.get(proxy);
     if (fe === undefined) s.destroy();
-    else fe.accept(s);
+    else fe.accept(s, l);
   };
   let listeners: OpenListener[];
   try {

@@ -1,15 +1,15 @@
 // What the process shell needs from whatever serves connections. The runtime (lib/runtime) meets it;
 // keeping it this small is what lets the same shell drive one process today and workers tomorrow.
 import type { Socket } from 'node:net';
-import type { HalyardConfig } from '../config/model.js';
+import type { BindConfig, HalyardConfig } from '../config/model.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { HealthChecks } from '../../backends/health/index.js';
 import type { CliContext } from '../stats/cli.js';
 
 export interface ServedFrontend {
   readonly name: string;
-  /** take an accepted (paused) connection */
-  accept(socket: Socket): void;
+  /** take an accepted (paused) connection, from the listening socket `on` */
+  accept(socket: Socket, on?: { readonly bind: BindConfig; readonly label: string }): void;
   /** stop taking new sessions; the ones running continue */
   stopAccepting(): void;
   /** resolves when the frontend has no session left */

@@ -1,13 +1,16 @@
 /**
  * What every frontend runtime object shares, whatever its mode: identity, counters, and the
- * accept gate that enforces frontend and global `maxconn`.
+ * accept gate that enforces `bind ... maxconn` (per listening socket), frontend and global
+ * `maxconn`.
  *
  * Node cannot stop calling accept() on a listening socket the way HAProxy disables its
- * listener, so a connection accepted above a limit is *held*: kept un-read (Node reads at most
- * one highWaterMark ahead) in a FIFO and started when a slot frees. The client sees what it
- * would see with HAProxy (its connection waits, nothing is refused); the difference is that
- * the wait happens in our FIFO instead of the kernel backlog. `pause()` (SIGTTOU) holds new
- * connections the same way until `resume()` (SIGTTIN).
+ * listener, so a connection accepted above a limit is *held*: kept un-read (listeners hand
+ * sockets over paused) in a FIFO and started when a slot frees. The client sees what it would
+ * see with HAProxy (its connection waits, nothing is refused); the difference is that the wait
+ * happens in our FIFO instead of the kernel backlog. Each listening socket with a `bind ...
+ * maxconn` has its own FIFO, so a full listener holds only its own connections while the other
+ * binds of the frontend keep serving; a freed slot goes to the oldest held connection whose
+ * listener has room. `pause()` (SIGTTOU) holds new connections the same way until `resume()`.
  */
 import type { Socket } from 'node:net';
 import type { BindConfig, Mode } from '../config/model.js';
@@ -70,6 +73,65 @@ export class GlobalLimit {
   }
 }
 
+/** The listening socket a connection came from: its bind line and which of its addresses. */
+export interface AcceptedOn {
+  readonly bind: BindConfig;
+  /** one bind line can open several sockets (port ranges, address lists), each with its own limit */
+  readonly label: string;
+}
+
+/**
+ * One listening socket's limit (`bind ... maxconn`, HAProxy applies it to each socket of the
+ * line) and the connections it holds, oldest first. Sockets of binds without a limit share one
+ * gate with no limit of its own. A FIFO array with a moving head (no shift()).
+ */
+class ListenerGate {
+  cur = 0;
+  private q: (HeldConn | null)[] = [];
+  private head = 0;
+  /** 0 = no limit of its own */
+  constructor(readonly max: number) {}
+
+  full(): boolean {
+    return this.max > 0 && this.cur >= this.max;
+  }
+
+  push(h: HeldConn): void {
+    this.q.push(h);
+  }
+
+  /** The oldest held connection still waiting, or null (gone ones are dropped on the way). */
+  peek(): HeldConn | null {
+    while (this.head < this.q.length) {
+      const h = this.q[this.head];
+      if (h !== null && h !== undefined && !h.socket.destroyed) return h;
+      this.q[this.head++] = null;
+    }
+    this.compact();
+    return null;
+  }
+
+  shift(): void {
+    this.q[this.head++] = null;
+    this.compact();
+  }
+
+  forget(h: HeldConn): void {
+    const i = this.q.indexOf(h, this.head);
+    if (i >= 0) this.q[i] = null;
+  }
+
+  private compact(): void {
+    if (this.head === this.q.length) {
+      this.q = [];
+      this.head = 0;
+    } else if (this.head > 1024 && this.head * 2 > this.q.length) {
+      this.q = this.q.slice(this.head);
+      this.head = 0;
+    }
+  }
+}
+
 /** The interface the listener code and the stats page use. */
 export interface Frontend {
   readonly name: string;
@@ -82,8 +144,9 @@ export interface Frontend {
   readonly paused: boolean;
   /** soft-stopping: stats status STOP */
   readonly stopping: boolean;
-  /** the listener hands every accepted connection here */
-  accept(socket: Socket): void;
+  /** the listener hands every accepted connection here; `on` names the listening socket it came
+   *  from (needed for `bind ... maxconn`; without it only the frontend and global limits apply) */
+  accept(socket: Socket, on?: AcceptedOn): void;
   pause(): void;
   resume(): void;
   /** soft stop: connections accepted from now on are closed; already accepted ones are served */
@@ -96,9 +159,17 @@ export abstract class FrontendBase implements Frontend {
   readonly counters = new FrontendCounters();
   paused = false;
   stopping = false;
-  /** held sockets: an array used as a FIFO with a moving head (no shift()) */
-  private held: (HeldConn | null)[] = [];
-  private heldHead = 0;
+  /** the sockets of binds without their own maxconn */
+  private readonly shared = new ListenerGate(0);
+  /** gates of the sockets with a `bind ... maxconn`, by bind line then socket label */
+  private readonly limited = new Map<BindConfig, Map<string, ListenerGate>>();
+  /** every gate: searched when a slot frees */
+  private readonly gates: ListenerGate[] = [this.shared];
+  /** the gate of each running session that is not the shared one */
+  private readonly gateOf = new WeakMap<Socket, ListenerGate>();
+  /** arrival order of held connections, so a freed slot goes to the oldest across listeners */
+  private seq = 0;
+  private heldNow = 0;
   private drainWaiters: (() => void)[] = [];
   /** some bind line of this frontend has `accept-proxy` (else no socket needs to be asked) */
   readonly acceptProxy: boolean;
@@ -117,25 +188,42 @@ export abstract class FrontendBase implements Frontend {
   /** Starts serving `socket`; the subclass counts it as a session until it calls `ended()`. */
   protected abstract start(socket: Socket): void;
 
-  accept(socket: Socket): void {
+  accept(socket: Socket, on?: AcceptedOn): void {
     if (this.stopping) {
       socket.destroy();
       return;
     }
-    if (this.heldCount() === 0 && this.hasSlot()) {
-      this.begin(socket);
+    const g = on === undefined || on.bind.options.maxconn === undefined ? this.shared : this.gateFor(on);
+    // the fast way in, unless an older held connection could take this slot
+    if (!g.full() && this.hasSlot() && (this.heldNow === 0 || this.next() === null)) {
+      this.begin(socket, g);
       return;
     }
     this.counters.held++;
-    const h: HeldConn = { socket, onClose: () => this.forget(h) };
+    this.heldNow++;
+    const h: HeldConn = { socket, gate: g, seq: this.seq++, onClose: () => this.forget(h) };
     socket.on('error', onHeldError);
     socket.once('close', h.onClose);
-    this.held.push(h);
-    if (!this.paused && !this.frontendFull()) this.global.wait(this);
+    g.push(h);
+    if (!g.full() && this.hasSlot()) this.pump();
+    else if (!g.full() && !this.paused && !this.frontendFull()) this.global.wait(this);
   }
 
+  private gateFor(on: AcceptedOn): ListenerGate {
+    let byLabel = this.limited.get(on.bind);
+    if (byLabel === undefined) this.limited.set(on.bind, (byLabel = new Map()));
+    let g = byLabel.get(on.label);
+    if (g === undefined) {
+      g = new ListenerGate(on.bind.options.maxconn ?? 0);
+      byLabel.set(on.label, g);
+      this.gates.push(g);
+    }
+    return g;
+  }
+
+  /** connections accepted and waiting for a slot now */
   heldCount(): number {
-    return this.held.length - this.heldHead;
+    return this.heldNow;
   }
 
   private frontendFull(): boolean {
@@ -146,45 +234,61 @@ export abstract class FrontendBase implements Frontend {
     return !this.paused && !this.frontendFull() && !this.global.full();
   }
 
-  private begin(socket: Socket): void {
+  private begin(socket: Socket, g: ListenerGate): void {
     const c = this.counters;
     c.cur++;
     c.total++;
     if (c.cur > c.max) c.max = c.cur;
     c.rate.hit();
     this.global.cur++;
+    g.cur++;
+    if (g !== this.shared) this.gateOf.set(socket, g);
     this.start(socket);
+  }
+
+  /** The oldest held connection whose listener has room, or null. */
+  private next(): HeldConn | null {
+    let best: HeldConn | null = null;
+    for (const g of this.gates) {
+      if (g.full()) continue;
+      const h = g.peek();
+      if (h !== null && (best === null || h.seq < best.seq)) best = h;
+    }
+    return best;
   }
 
   /** Starts held connections while there is room (called when a slot frees or on resume). */
   pump(): void {
-    while (this.heldCount() > 0) {
+    while (this.heldNow > 0) {
+      const h = this.next();
+      if (h === null) break;
       if (!this.hasSlot()) {
         if (!this.paused && !this.frontendFull()) this.global.wait(this);
-        return;
+        break;
       }
-      const h = this.held[this.heldHead];
-      this.held[this.heldHead++] = null;
-      if (this.heldHead > 1024 && this.heldHead * 2 > this.held.length) {
-        this.held = this.held.slice(this.heldHead);
-        this.heldHead = 0;
-      }
-      if (h === null || h === undefined || h.socket.destroyed) continue;
+      h.gate.shift();
+      this.heldNow--;
       h.socket.removeListener('close', h.onClose);
       h.socket.removeListener('error', onHeldError);
-      this.begin(h.socket);
+      this.begin(h.socket, h.gate);
     }
     this.checkDrained();
   }
 
   private forget(h: HeldConn): void {
-    const i = this.held.indexOf(h, this.heldHead);
-    if (i >= 0) this.held[i] = null;
+    h.gate.forget(h);
+    this.heldNow--;
     this.checkDrained();
   }
 
-  /** A session of this frontend ended: free its slots and start whoever waits. */
-  protected ended(): void {
+  /** The session on `socket` ended: free its slots (listener, frontend, global) and start whoever waits. */
+  protected ended(socket: Socket): void {
+    const g = this.limited.size === 0 ? undefined : this.gateOf.get(socket);
+    if (g === undefined) this.shared.cur--;
+    else {
+      g.cur--;
+      this.gateOf.delete(socket);
+    }
     this.counters.cur--;
     this.global.cur--;
     this.pump();
@@ -211,9 +315,7 @@ export abstract class FrontendBase implements Frontend {
   }
 
   private idle(): boolean {
-    if (this.counters.cur > 0) return false;
-    for (let i = this.heldHead; i < this.held.length; i++) if (this.held[i] !== null) return false;
-    return true;
+    return this.counters.cur === 0 && this.heldNow === 0;
   }
 
   private checkDrained(): void {
@@ -226,6 +328,8 @@ export abstract class FrontendBase implements Frontend {
 
 interface HeldConn {
   readonly socket: Socket;
+  readonly gate: ListenerGate;
+  readonly seq: number;
   readonly onClose: () => void;
 }
 

@@ -3,7 +3,7 @@
  * listeners (lib/net), the process shell (lib/process) and the stats page use them.
  *
  *   const rt = buildRuntime(config, { logger: (px) => myLogger(px) });
- *   for (const fe of rt.frontends) for (const b of fe.binds) listen(b, (sock) => fe.accept(sock));
+ *   for (const fe of rt.frontends) for (const b of fe.binds) listen(b, (sock, l) => fe.accept(sock, l));
  *   rt.snapshot()   // plain counters for the stats page
  *
  * Building refuses (throws a HalyardError naming file:line) what would otherwise be silently
@@ -166,11 +166,6 @@ export function buildRuntime(config: HalyardConfig, opts: RuntimeOptions = {}): 
   const frontends: Frontend[] = [];
   for (const px of config.proxies) {
     if (!isFrontend(px) || px.disabled) continue;
-    // -c accepts it as HAProxy does, but a per-listener limit is not implemented: refused here
-    const limited = px.binds.find((b) => b.options.maxconn !== undefined);
-    if (limited !== undefined) {
-      throw new HalyardError('HLY_CFG_UNSUPPORTED', `${limited.loc.file}:${limited.loc.line} : 'bind' option 'maxconn' is not supported by Halyard yet (use the frontend's maxconn).`);
-    }
     const id = ids.get(px) ?? 0;
     const logger = loggerOf(px, config.global);
     const own = px.kind === 'listen' ? pools.get(px.name) ?? null : null;

@@ -128,3 +128,26 @@ t.test('global quiet prints nothing, as -q', async (t) => {
   t.equal(r.out, '');
   t.equal(r.err, '');
 });
+
+t.test('bind maxconn: the same -c verdict as haproxy (it is served, not refused at start)', async (t) => {
+  const lines: readonly (readonly [string, number])[] = [
+    ['bind 127.0.0.1:8080,127.0.0.1:8081 maxconn 2\n  bind 127.0.0.1:8082', 0],
+    ['bind 127.0.0.1:8080 maxconn 50\n  maxconn 10', 0],
+    ['bind 127.0.0.1:8080 maxconn 0', 0],
+    ['bind 127.0.0.1:8080 maxconn -1', 1],
+    ['bind 127.0.0.1:8080 maxconn', 1],
+  ];
+  const haproxy = spawnSync('haproxy', ['-v'], { stdio: 'ignore' }).status === 0;
+  let i = 0;
+  for (const [bind, code] of lines) {
+    const f = cfg(`bindmax${++i}.cfg`, `defaults\n${TIMEOUTS}frontend fe\n  ${bind}\n  default_backend be\nbackend be\n  server s1 127.0.0.1:9000\n`);
+    const r = run('-c', '-f', f);
+    t.equal(r.code, code, bind);
+    if (code === 0) t.equal(r.out, 'Configuration file is valid\n');
+    if (haproxy) {
+      const h = spawnSync('haproxy', ['-c', '-f', f], { encoding: 'utf8' });
+      t.equal(r.code, h.status, `${bind}: haproxy's exit code`);
+      t.equal(r.out, h.stdout, `${bind}: haproxy's stdout`);
+    }
+  }
+});

@@ -202,12 +202,64 @@ t.test('global user and group: the serving process drops to them once bound', { 
   t.match(/^Groups:[ \t]*(.*)$/m.exec(status)?.[1]?.trim() ?? '?', /^(65534)?$/, 'no supplementary groups left from root');
 });
 
-t.test('a bind maxconn (accepted by -c as HAProxy does) is refused at start, naming the line', async (t) => {
-  const port = await freePort();
-  const f = cfgFile(tcpCfg(port, ['server s 127.0.0.1:9']).replace(`bind 127.0.0.1:${port}`, `bind 127.0.0.1:${port} maxconn 5`));
-  const p = start('-f', f);
-  t.equal(await p.exit, 1);
-  t.match(p.err, `${f}:11 : 'bind' option 'maxconn' is not supported by Halyard yet`);
+/** A TCP server that greets every connection with its name and keeps it open until the client ends. */
+async function greeter(name: string): Promise<{ port: number; server: Server }> {
+  const server = createServer({ allowHalfOpen: true }, (s) => {
+    s.write(`${name}\n`);
+    s.on('end', () => s.end());
+    s.on('error', () => undefined);
+    s.resume();
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { port: (server.address() as AddressInfo).port, server };
+}
+
+/** A client connection kept open; `greeted` is true once the server's greeting came through. */
+async function client(port: number): Promise<{ greeted: boolean; greeting: Promise<void>; close(): Promise<void> }> {
+  const c = connect(port, '127.0.0.1');
+  c.on('error', () => undefined);
+  await new Promise<void>((r) => c.once('connect', () => r()));
+  const o = {
+    greeted: false,
+    greeting: new Promise<void>((r) => c.once('data', () => { o.greeted = true; r(); })),
+    close: () => new Promise<void>((r) => { c.once('close', () => r()); c.end(); c.resume(); }),
+  };
+  return o;
+}
+
+t.test('bind maxconn limits each socket of the line; the count survives SIGTTOU/SIGTTIN', async (t) => {
+  const g = await greeter('g');
+  t.teardown(() => g.server.close());
+  const p1 = await freePort();
+  const p2 = await freePort();
+  const cfg = tcpCfg(p1, [`server s 127.0.0.1:${g.port}`]).replace(`bind 127.0.0.1:${p1}`, `bind 127.0.0.1:${p1},127.0.0.1:${p2} maxconn 1`);
+  const p = start('-f', cfgFile(cfg));
+  t.teardown(() => { p.child.kill('SIGKILL'); });
+  await untilListening(p2);
+  const a1 = await client(p1);
+  await a1.greeting;
+  const a2 = await client(p1);
+  // the other socket of the same line has its own slot: served while a2 (connected before) waits
+  const b1 = await client(p2);
+  await b1.greeting;
+  t.notOk(a2.greeted, 'the second connection on the full socket waits');
+  await a1.close();
+  await a2.greeting;
+  t.pass('served once the first one ended');
+  // the listeners are closed and opened again: a2, accepted before, still holds the slot of p1
+  p.child.kill('SIGTTOU');
+  await waitFor(() => p.err.includes('Pausing listeners'), 'the pause');
+  p.child.kill('SIGTTIN');
+  await waitFor(() => p.err.includes('Resuming listeners'), 'the resume');
+  const a3 = await client(p1);
+  await b1.close();
+  const b2 = await client(p2);
+  await b2.greeting;
+  t.notOk(a3.greeted, 'after the resume, p1 is still full');
+  await a2.close();
+  await a3.greeting;
+  t.pass('and frees its slot when a2 ends');
+  await Promise.all([a3.close(), b2.close()]);
 });
 
 t.test('global zero-warning stops a start with warnings; global quiet silences them', async (t) => {

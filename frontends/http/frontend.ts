@@ -113,6 +113,7 @@ export class HttpFrontend extends FrontendBase {
   }
 
   override accept(socket: Socket, on?: AcceptedOn): void {
+    if (this.tcpAccept !== null && this.refusedByRules(socket)) return;
     socket.allowHalfOpen = true;
     super.accept(socket, on);
   }

@@ -13,6 +13,7 @@ import type { FrontendContext } from '../../lib/runtime/runtime.js';
 import { cookiePersistence } from '../../backends/persistence/cookie.js';
 import type { HttpTxn } from '../../lib/http/txn.js';
 import { h1Limits } from '../../lib/http1/index.js';
+import { frontendTcpRules } from '../../lib/runtime/tcp-rules.js';
 import { DEFAULT_STATS_URI, compileStatsGate } from './stats-gate.js';
 import { HttpFrontend, connMode, errorPages, type BackendHttp, type ForwardFor } from './frontend.js';
 
@@ -40,7 +41,8 @@ export function httpFrontendFactory(ctx: FrontendContext): Frontend {
   for (const ub of px.useBackends) if (!ub.dynamic) { const b = ctx.backend(ub.name); if (b !== undefined) backendOf(b); }
   if (px.defaultBackend !== undefined) { const b = ctx.backend(px.defaultBackend.name); if (b !== undefined) backendOf(b); }
   if (ctx.own !== null) backendOf(ctx.own);
-  return new HttpFrontend({
+  const tcpRules = frontendTcpRules(px);
+  const fe = new HttpFrontend({
     px, id: ctx.id, binds: px.binds,
     maxconn: px.maxconn > 0 ? px.maxconn : ctx.global.max,
     logger: ctx.logger, router, rules, backendOf,
@@ -48,6 +50,9 @@ export function httpFrontendFactory(ctx: FrontendContext): Frontend {
     stats: stats?.endpoint ?? null,
     limits: h1Limits(ctx.tune),
   }, ctx.global);
+  fe.tcpAccept = tcpRules.accept;
+  fe.tcpContent = tcpRules.content;
+  return fe;
 }
 
 /** Per-backend settings, built once per (frontend, backend) pair. */

@@ -25,6 +25,8 @@ import { ConnAddrs } from '../../lib/net/addrs.js';
 import { proxyAccepted, proxyRefused, proxyWaitFor, type ProxyWait } from '../../lib/net/proxy-accept.js';
 import type { ProxyError, ProxyWaitError } from '../../lib/net/proxy-proto.js';
 import { write } from '../../lib/net/fast-write.js';
+import type { L4Facts } from '../../lib/runtime/l4cond.js';
+import { rejects } from '../../lib/runtime/tcp-rules.js';
 import { useOnread } from '../../lib/net/onread.js';
 import { COPY_MIN, Copies, copyOf } from '../../lib/net/read-buffers.js';
 import type { Server } from '../../backends/server.js';
@@ -497,6 +499,13 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
     const fe = this.fe;
     const txn = this.txn;
     txn.reset(this.req);
+    if (fe.tcpContent !== null && rejects(fe.tcpContent, this.l4Facts())) {
+      // before the HTTP analysers: haproxy logs no request line and counts no request
+      if (fe.logsRequest) this.logRequestStart();
+      this.requestLine = '<BADREQ>';
+      this.tcpContentRejected();
+      return;
+    }
     fe.counters.reqTot++;
     fe.counters.reqRate.hit();
     if (fe.logsRequest) this.logRequestStart();
@@ -534,6 +543,13 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
     brt.beconn++;
     brt.rate.hit();
     brt.be.counters.reqTot++;
+    // a listen's own requests ran its rules as the frontend's
+    if (brt.tcpContent !== null && brt.px !== fe.px && rejects(brt.tcpContent, this.l4Facts())) {
+      brt.be.counters.cumSess++; // haproxy counts the backend's session when it is chosen
+      this.tcpContentRejected();
+      countResp(this, null);
+      return;
+    }
     if (bh.mode === MODE_CLO && brt.px !== fe.px) {
       // httpclose on the backend only closes the server side (reference §8.2)
     }
@@ -549,6 +565,23 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
     // cookie persistence reads (and strips) the request's cookie before any balancing
     if (bh.persistence !== null) this.sticky = bh.persistence.request(txn, Math.floor(Date.now() / 1000));
     assign(this, null);
+  }
+
+  /** Layer-4 facts for tcp-request content rules (the PROXY header's addresses behind accept-proxy). */
+  private l4Facts(): L4Facts {
+    const a = this.addrs;
+    return { src: a.srcIp, srcPort: a.srcPort, dstPort: a.dstPort };
+  }
+
+  /**
+   * `tcp-request content reject`: the connection closes without a reply. haproxy logs it with
+   * status -1 and no timers (PR), and counts it in dreq and as a response of class "other".
+   */
+  private tcpContentRejected(): void {
+    this.fe.counters.deniedReqs++;
+    this.headMs = -1;
+    this.setTerm('P', 'R');
+    this.sendLocal(-1, NO_BYTES, true);
   }
 
   /** A rule answered (deny, return, redirect). */
@@ -1175,6 +1208,7 @@ function onHeadTimer(s: HttpSession): void {
   s.headTimerFired();
 }
 
+const NO_BYTES = Buffer.alloc(0);
 const kSession = Symbol('halyard.httpSession');
 type Tagged = { [kSession]: HttpSession };
 

@@ -51,6 +51,7 @@ export class TcpFrontend extends FrontendBase {
   }
 
   override accept(socket: Socket, on?: AcceptedOn): void {
+    if (this.tcpAccept !== null && this.refusedByRules(socket)) return;
     // The relay needs half-open sockets whatever the listener was created with: a client that
     // shuts its write side must still get the whole reply.
     socket.allowHalfOpen = true;

@@ -17,6 +17,7 @@ import type { Server } from '../../backends/server.js';
 import type { SessionRecord } from '../../lib/log/record.js';
 import type { BackendRuntime, ServerSession } from '../../lib/runtime/backend-runtime.js';
 import type { L4Facts } from '../../lib/runtime/l4cond.js';
+import { rejects } from '../../lib/runtime/tcp-rules.js';
 import type { PendNode, PendList } from '../../lib/runtime/queue.js';
 import type { TcpFrontend } from './frontend.js';
 import { clientProxyHeader } from './proxy-header.js';
@@ -149,16 +150,33 @@ export class TcpSession implements PendNode, ServerSession {
   }
 
   private route(): void {
-    const brt = this.fe.route(this);
+    const fe = this.fe;
+    if (fe.tcpContent !== null && rejects(fe.tcpContent, this.facts())) {
+      this.contentRejected();
+      return;
+    }
+    const brt = fe.route(this);
     if (brt === null) {
-      this.fe.counters.failedConns++;
+      fe.counters.failedConns++;
       this.fail('S', 'C');
       return;
     }
     this.brt = brt;
     brt.beconn++;
     brt.rate.hit();
+    // a listen's own sessions ran its rules as the frontend's
+    if (brt.tcpContent !== null && !(brt.px.kind === 'listen' && brt.px.name === fe.name) && rejects(brt.tcpContent, this.facts())) {
+      brt.be.counters.cumSess++; // haproxy counts the backend's session when it is chosen
+      this.contentRejected();
+      return;
+    }
     this.assign(null);
+  }
+
+  /** `tcp-request content reject`: logged PR, counted in the frontend's dreq, closed without a server. */
+  private contentRejected(): void {
+    this.fe.counters.deniedReqs++;
+    this.fail('P', 'R');
   }
 
   /** Layer-4 facts for the switching rules (read only when a rule needs them). */

@@ -185,6 +185,21 @@ export interface ServerConfig {
   readonly loc: Loc;
 }
 
+/** One `tcp-request connection|session|content accept|reject [cond]` line. */
+export interface TcpRule {
+  readonly action: 'accept' | 'reject';
+  readonly cond?: Condition;
+  readonly loc: Loc;
+}
+
+export interface TcpRequestConfig {
+  /** `tcp-request inspect-delay` in ms */
+  inspectDelay?: number;
+  connection: TcpRule[];
+  session: TcpRule[];
+  content: TcpRule[];
+}
+
 export interface HttpRule {
   readonly action: string;
   /** action arguments, as written (log-format strings are kept raw) */
@@ -357,6 +372,8 @@ export interface ProxyConfig {
   checkRules?: CheckRule[];
   /** `dynamic-cookie-key` (kw-proxy) */
   dynamicCookieKey?: string;
+  /** `tcp-request` (kw-tcp-rules): inspect-delay and the accept/reject rules of each stage */
+  tcpRequest?: TcpRequestConfig;
   httpRequest: HttpRule[];
   httpResponse: HttpRule[];
   httpAfterResponse: HttpRule[];

@@ -219,7 +219,9 @@ export class ConfigParser {
    * and not both frontends and backends may inherit from one. True when the section is refused.
    */
   private inheritsRules(def: ProxyConfig, kind: ProxyKind, st: Statement): boolean {
-    if (def.httpRequest.length + def.httpResponse.length + def.httpAfterResponse.length === 0) return false;
+    const tcp = def.tcpRequest;
+    const tcpRules = tcp === undefined ? 0 : tcp.connection.length + tcp.session.length + tcp.content.length;
+    if (def.httpRequest.length + def.httpResponse.length + def.httpAfterResponse.length + tcpRules === 0) return false;
     const at = `(defaults section at ${def.loc.file}:${def.loc.line})`;
     const refuse = (message: string): boolean => {
       this.report(st.loc, { severity: 'alert', code: 'HLY_CFG_PLACEMENT', style: 'parsing-tight', message, abort: true }, kind);

@@ -132,6 +132,13 @@ const proxy = {
     acls: { type: 'array', items: acl },
     options: { type: 'object', required: ['httplog', 'tcplog', 'dontlognull', 'tcpCheck', 'allbackups', 'logHealthChecks', 'persist'] },
     retries: { type: 'integer' },
+    // kw-tcp-rules: tcp-request inspect-delay and accept/reject rules per stage
+    tcpRequest: {
+      type: 'object', required: ['connection', 'session', 'content'],
+      properties: Object.fromEntries([['inspectDelay', ms], ...['connection', 'session', 'content'].map((k) => [k, {
+        type: 'array', items: { type: 'object', required: ['action', 'loc'], properties: { action: { enum: ['accept', 'reject'] }, cond: condition, loc } },
+      }])]),
+    },
     httpRequest: { type: 'array', items: rule },
     httpResponse: { type: 'array', items: rule },
     httpAfterResponse: { type: 'array', items: rule },

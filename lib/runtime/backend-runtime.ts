@@ -10,6 +10,7 @@ import { SrvState, type Server, type ServerConfig as SrvRtConfig } from '../../b
 import { HalyardError } from '../errors.js';
 import type { Condition, ProxyConfig, ServerConfig } from '../config/model.js';
 import { compileL4Condition, type L4Facts } from './l4cond.js';
+import { contentRules, type L4Rule } from './tcp-rules.js';
 import { BackendQueues } from './queue.js';
 import { RateCounter } from './rate.js';
 
@@ -108,8 +109,12 @@ export class BackendRuntime {
     return this.l4UseServers.length === 0 ? null : this.pickUseServer(this.l4UseServers, facts());
   }
 
+  /** the backend's `tcp-request content` rules (null: none); a listen's own sessions run them once, as its frontend's */
+  readonly tcpContent: readonly L4Rule[] | null;
+
   constructor(readonly px: ProxyConfig, id: number) {
     this.name = px.name;
+    this.tcpContent = px.kind !== 'frontend' ? contentRules(px) : null;
     this.mode = px.mode;
     const algo = toAlgo(px);
     this.be = new Backend({

@@ -15,6 +15,7 @@
 import type { Socket } from 'node:net';
 import type { BindConfig, Mode } from '../config/model.js';
 import { RateCounter } from './rate.js';
+import { rejects, socketFacts, type AcceptRules, type L4Rule } from './tcp-rules.js';
 
 /** Frontend counters: plain numbers, incremented in place. */
 export class FrontendCounters {
@@ -38,6 +39,9 @@ export class FrontendCounters {
   readonly hrsp = [0, 0, 0, 0, 0, 0];
   badReqs = 0;
   deniedReqs = 0;
+  /** connections and sessions refused by `tcp-request connection` / `session` rules (`dcon`, `dses`) */
+  deniedConns = 0;
+  deniedSessions = 0;
   /** requests answered by `monitor-uri` (`intercepted`) */
   intercepted = 0;
   /** sessions per second: stats rate, rate_max */
@@ -173,6 +177,10 @@ export abstract class FrontendBase implements Frontend {
   private drainWaiters: (() => void)[] = [];
   /** some bind line of this frontend has `accept-proxy` (else no socket needs to be asked) */
   readonly acceptProxy: boolean;
+  /** `tcp-request connection` / `session` rules (null: none), run on each accepted socket */
+  tcpAccept: AcceptRules | null = null;
+  /** the frontend's `tcp-request content` rules (null: none), run by the sessions */
+  tcpContent: readonly L4Rule[] | null = null;
 
   constructor(
     readonly name: string,
@@ -187,6 +195,39 @@ export abstract class FrontendBase implements Frontend {
 
   /** Starts serving `socket`; the subclass counts it as a session until it calls `ended()`. */
   protected abstract start(socket: Socket): void;
+
+  /**
+   * The `tcp-request connection` and `session` rules on a socket fresh from the listener: true
+   * when one rejected it (then it is closed and counted here). Subclasses call it first, before
+   * anything is logged for the connection.
+   */
+  protected refusedByRules(socket: Socket): boolean {
+    const r = this.tcpAccept;
+    if (r === null) return false;
+    const f = socketFacts(socket);
+    const c = this.counters;
+    if (rejects(r.connection, f)) {
+      // haproxy closes with a reset and counts a connection (conn_tot, dcon) but no session
+      c.total++;
+      c.notSessions++;
+      c.deniedConns++;
+      socket.on('error', noop);
+      socket.resetAndDestroy();
+      return true;
+    }
+    if (rejects(r.session, f)) {
+      c.total++;
+      c.notSessions++;
+      c.deniedSessions++;
+      // a FIN: what the client already sent is read and dropped, so that closing sends no reset
+      socket.on('error', noop);
+      socket.setTimeout(5000, () => socket.destroy());
+      socket.resume();
+      socket.end();
+      return true;
+    }
+    return false;
+  }
 
   accept(socket: Socket, on?: AcceptedOn): void {
     if (this.stopping) {
@@ -335,3 +376,5 @@ interface HeldConn {
 
 /** A held client that errors is simply dropped; its 'close' removes it from the FIFO. */
 function onHeldError(): void {}
+
+function noop(): void {}

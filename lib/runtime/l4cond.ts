@@ -26,8 +26,13 @@ export function plainIp(addr: string | undefined): string {
   return addr.startsWith('::ffff:') && isIPv4(addr.slice(7)) ? addr.slice(7) : addr;
 }
 
+/** where the condition is evaluated, for refusals: a TCP frontend's routing or a tcp-request rule */
+let refusing = 'in a TCP frontend (only src, src_port, dst_port, always_true and always_false ACLs can route TCP connections for now)';
+const IN_TCP_FRONTEND = refusing;
+const IN_TCP_REQUEST = 'in a tcp-request rule (only src, src_port, dst_port, always_true and always_false ACLs for now)';
+
 function refuse(at: { loc: { file: string; line: number } }, why: string): never {
-  throw new HalyardError('HLY_CFG_UNSUPPORTED', `${at.loc.file}:${at.loc.line} : ${why} is not supported by Halyard yet in a TCP frontend (only src, src_port, dst_port, always_true and always_false ACLs can route TCP connections for now).`);
+  throw new HalyardError('HLY_CFG_UNSUPPORTED', `${at.loc.file}:${at.loc.line} : ${why} is not supported by Halyard yet ${refusing}.`);
 }
 
 /** The config side already parsed the IP patterns (family, address, prefix length). */
@@ -89,14 +94,15 @@ const LOCALHOST: L4Pred = (() => {
  * Compiles `if|unless <cond>` against the proxy's ACLs (several lines with one name are ORed).
  * Throws a HalyardError naming file:line for anything a TCP frontend cannot evaluate yet.
  */
-export function compileL4Condition(cond: Condition, acls: readonly AclConfig[]): L4Pred {
+export function compileL4Condition(cond: Condition, acls: readonly AclConfig[], forTcpRequest = false): L4Pred {
+  refusing = forTcpRequest ? IN_TCP_REQUEST : IN_TCP_FRONTEND;
   const byName = (name: string): L4Pred => {
     if (name === 'TRUE') return always(true);
     if (name === 'FALSE') return always(false);
     if (name === 'LOCALHOST') return LOCALHOST;
     const defs = acls.filter((a) => a.name === name && !a.predefined);
     if (defs.length === 0) {
-      throw new HalyardError('HLY_CFG_UNSUPPORTED', `${cond.loc.file}:${cond.loc.line} : the predefined ACL '${name}' is not supported by Halyard yet in a TCP frontend.`);
+      throw new HalyardError('HLY_CFG_UNSUPPORTED', `${cond.loc.file}:${cond.loc.line} : the predefined ACL '${name}' is not supported by Halyard yet ${forTcpRequest ? 'in a tcp-request rule' : 'in a TCP frontend'}.`);
     }
     const preds = defs.map(compileAcl);
     return preds.length === 1 ? (preds[0] as L4Pred) : (f) => preds.some((p) => p(f));

@@ -19,6 +19,7 @@ import type { SessionLogger } from '../log/record.js';
 import { BackendRuntime } from './backend-runtime.js';
 import { GlobalLimit, type Frontend } from './frontend.js';
 import { compileL4Condition } from './l4cond.js';
+import { frontendTcpRules } from './tcp-rules.js';
 import { snapshotOf, type CheckLookup, type RuntimeSnapshot } from './snapshot.js';
 
 export type { Frontend } from './frontend.js';
@@ -234,7 +235,8 @@ function buildTcpFrontend(
   });
   // default_backend takes precedence over a listen section's own servers (HAProxy warns so).
   const dflt = px.defaultBackend !== undefined ? target(px.defaultBackend.name, px.defaultBackend.loc) : own;
-  return new TcpFrontend({
+  const tcpRules = frontendTcpRules(px);
+  const fe = new TcpFrontend({
     name: px.name, id, binds: px.binds,
     maxconn: px.maxconn > 0 ? px.maxconn : global.max,
     rules, defaultBackend: dflt,
@@ -242,4 +244,7 @@ function buildTcpFrontend(
     timeoutClientFin: px.timeouts['client-fin'] ?? 0,
     logger,
   }, global);
+  fe.tcpAccept = tcpRules.accept;
+  fe.tcpContent = tcpRules.content;
+  return fe;
 }

@@ -101,6 +101,9 @@ export interface FrontendStats {
   readonly ereq: number;
   readonly dreq: number;
   readonly dresp: number;
+  /** connections and sessions refused by tcp-request connection / session rules */
+  readonly dcon: number;
+  readonly dses: number;
   /** requests answered by `monitor-uri` */
   readonly intercepted: number;
   /** connections: Halyard counts one session per connection */
@@ -328,7 +331,7 @@ export function snapshotOf(rt: Runtime): RuntimeSnapshot {
       rate: c.rate.read(now), rate_max: c.rate.max, rate_lim: 0,
       status: f.stopping ? 'STOP' : f.paused ? 'PAUSED' : 'OPEN',
       req_tot: c.reqTot, req_rate: c.reqRate.read(now), req_rate_max: c.reqRate.max,
-      hrsp: [...c.hrsp], ereq: c.badReqs, dreq: c.deniedReqs, dresp: 0, intercepted: c.intercepted,
+      hrsp: [...c.hrsp], ereq: c.badReqs, dreq: c.deniedReqs, dresp: 0, dcon: c.deniedConns, dses: c.deniedSessions, intercepted: c.intercepted,
       conn_rate: c.rate.read(now), conn_rate_max: c.rate.max, conn_tot: c.total,
     };
     feByName.set(f.name, fs);

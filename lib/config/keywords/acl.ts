@@ -227,6 +227,9 @@ export interface CondOptions {
   readonly prefix?: string;
   /** checkpoints the rule runs at, for HAProxy's "will never match" warnings */
   readonly where?: number;
+  /** tcp-request rules: the warnings name the rule (`will never match in 'tcp-request content'`)
+   *  and "no such ACL" has no final period, as HAProxy's tcp-rules parser words them */
+  readonly rule?: string;
 }
 
 /**
@@ -247,6 +250,7 @@ export function parseCondition(c: ProxyKwContext, words: readonly Word[], what: 
     ? ruleWhere(px, px.kind === 'backend' ? 'use-server' : 'switching')
     : ruleWhere(px, 'http-request'));
   const scope = scopeOf(px);
+  const inRule = opts.rule !== undefined ? ` in '${opts.rule}'` : '';
   const or: CondTerm[][] = [];
   let suite: CondTerm[] | undefined;
   let negate = false;
@@ -270,7 +274,7 @@ export function parseCondition(c: ProxyKwContext, words: readonly Word[], what: 
       const name = `{anon-${px.acls.length}}`;
       addTest(px, name, r.test, r.use, { anonymous: true, predefined: false });
       if ((r.use & where) === 0) {
-        c.parser.report(c.loc, warning('HLY_CFG_PLACEMENT', `anonymous acl will never match because it uses keyword '${/^[^(,]*/.exec(body[0] ?? '')?.[0] ?? ''}' which is incompatible with '${ckpName(where)}'`));
+        c.parser.report(c.loc, warning('HLY_CFG_PLACEMENT', `anonymous acl will never match${inRule} because it uses keyword '${/^[^(,]*/.exec(body[0] ?? '')?.[0] ?? ''}' which is incompatible with '${ckpName(where)}'`));
       }
       push({ acl: name, negate, scope });
       i = close;
@@ -279,13 +283,13 @@ export function parseCondition(c: ProxyKwContext, words: readonly Word[], what: 
     let acl = px.acls.find((a) => a.name === t && a.scope === scope);
     if (acl === undefined) {
       const def = PREDEFINED[t];
-      if (def === undefined) return alert('HLY_CFG_REFERENCE', `${prefix}no such ACL : '${t}'.`);
+      if (def === undefined) return alert('HLY_CFG_REFERENCE', `${prefix}no such ACL : '${t}'${opts.rule !== undefined ? '' : '.'}`);
       const r = parseAclExpr(def, { baseDir: c.parser.opts.baseDir, loc: c.loc });
       if (!r.ok) return 'verdict' in r ? unsupported(`predefined ACL '${t}'`) : alert('HLY_CFG_BAD_ARG', `${prefix}${r.msg}`);
       acl = addTest(px, t, r.test, r.use, { anonymous: false, predefined: true });
     }
     if (((useMasks.get(acl) ?? 0) & where) === 0) {
-      c.parser.report(c.loc, warning('HLY_CFG_PLACEMENT', `acl '${t}' will never match because it only involves keywords that are incompatible with '${ckpName(where)}'`));
+      c.parser.report(c.loc, warning('HLY_CFG_PLACEMENT', `acl '${t}' will never match${inRule} because it only involves keywords that are incompatible with '${ckpName(where)}'`));
     }
     push({ acl: t, negate, scope });
   }

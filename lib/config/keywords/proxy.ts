@@ -13,6 +13,7 @@ import { serverRows } from './server.js';
 import { bindRows } from './bind.js';
 import { aclRows } from './acl.js';
 import { ruleRows } from './rules.js';
+import { tcpRuleRows } from './tcp-rules.js';
 import { checkRows } from './checks.js';
 import { cookieRows } from './cookie.js';
 import { statsRows } from './stats.js';
@@ -36,7 +37,7 @@ export type ProxyRows = readonly ProxyKeyword[];
 
 
 const ROWS: ProxyRows = [
-  ...basicRows, ...optionRows, ...serverRows, ...bindRows, ...aclRows, ...ruleRows, ...checkRows, ...cookieRows,
+  ...basicRows, ...optionRows, ...serverRows, ...bindRows, ...aclRows, ...ruleRows, ...tcpRuleRows, ...checkRows, ...cookieRows,
   ...statsRows,
 ];
 

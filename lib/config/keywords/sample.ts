@@ -44,6 +44,8 @@ export const CKP = {
   FE_HRQ_HDR: 3, FE_SET_BCK: 5, BE_HRQ_HDR: 7, BE_SET_SRV: 9, BE_HRS_HDR: 12, FE_HRS_HDR: 16, FE_LOG_END: 18,
 } as const;
 export const CKP_NAMES: Readonly<Record<number, string>> = {
+  0: 'frontend tcp-request connection rule', 1: 'frontend tcp-request session rule', 2: 'frontend tcp-request content rule',
+  6: 'backend tcp-request content rule',
   3: 'frontend http-request header rule', 5: 'frontend use-backend rule', 7: 'backend http-request header rule',
   9: 'backend use-server, balance or stick-match rule', 12: 'backend http-response header rule',
   16: 'frontend http-response header rule', 18: 'logs',

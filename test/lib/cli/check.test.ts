@@ -151,3 +151,35 @@ t.test('bind maxconn: the same -c verdict as haproxy (it is served, not refused 
     }
   }
 });
+
+t.test('tcp-request: -c gives haproxy\'s messages, exit code and warnings', async (t) => {
+  const cases: readonly (readonly [string, string, number])[] = [
+    // [frontend lines, backend lines, exit code]
+    ['tcp-request connection reject if { src 10.0.0.0/8 }\n  tcp-request session accept\n  tcp-request content reject unless { src 127.0.0.1 }', 'tcp-request content accept', 0],
+    ['tcp-request', '', 1],
+    ['tcp-request foo', '', 1],
+    ['tcp-request connection foo', '', 1],
+    ['tcp-request content', '', 1],
+    ['tcp-request inspect-delay', '', 1],
+    ['tcp-request inspect-delay 5x', '', 1],
+    ['tcp-request inspect-delay 5s', 'tcp-request inspect-delay 1s', 0],
+    ['', 'tcp-request session reject', 1],
+    ['tcp-request content reject if NOPE', '', 1],
+    ['tcp-request connection reject xyz', '', 1],
+    ['http-request deny if { src 1.1.1.1 }\n  tcp-request content reject if { src 1.1.1.2 }\n  tcp-request connection accept', '', 0],
+  ];
+  const haproxy = spawnSync('haproxy', ['-v'], { stdio: 'ignore' }).status === 0;
+  const clean = (s: string): string => s.split('\n').filter((l) => !l.includes('[NOTICE]')).map((l) => l.replace(/\(\d+\)/, '(PID)')).join('\n');
+  let i = 0;
+  for (const [fe, be, code] of cases) {
+    const f = cfg(`tcpreq${++i}.cfg`, `defaults\n  mode http\n${TIMEOUTS}frontend fe\n  bind 127.0.0.1:8080\n  ${fe}\n  default_backend be\nbackend be\n  ${be}\n  server s1 127.0.0.1:9000\n`);
+    const r = run('-c', '-f', f);
+    t.equal(r.code, code, fe || be);
+    if (haproxy) {
+      const h = spawnSync('haproxy', ['-c', '-f', f], { encoding: 'utf8' });
+      t.equal(r.code, h.status, `${fe || be}: haproxy's exit code`);
+      t.equal(r.out, h.stdout, `${fe || be}: haproxy's stdout`);
+      t.equal(clean(r.err), clean(h.stderr), `${fe || be}: haproxy's messages`);
+    }
+  }
+});

@@ -8,12 +8,13 @@
 // both complete while it is still unanswered. Both proxies must report the same observations.
 import t from 'tap';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, connect, type AddressInfo, type Server, type Socket } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { skipNoHaproxy } from '../helpers/shared.js';
 import { cleanupDir, freePort, haveHalyardBuild, startProxy, type ProxyKind } from './http-lab.js';
 import { cli, csvRows, httpOrigin, type HttpOrigin } from './stats-lab.js';
+import { echoServer } from './sinks.js';
 
 const skip = skipNoHaproxy() || haveHalyardBuild();
 
@@ -78,22 +79,6 @@ class Client {
       this.sock.end();
     });
   }
-}
-
-/** A TCP server that echoes what it receives. */
-async function echoServer(): Promise<{ port: number; close(): Promise<void> }> {
-  const open = new Set<Socket>();
-  const srv: Server = createServer((s) => {
-    open.add(s);
-    s.on('close', () => open.delete(s));
-    s.on('error', () => undefined);
-    s.pipe(s);
-  });
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  return {
-    port: (srv.address() as AddressInfo).port,
-    close: () => new Promise<void>((r) => { for (const s of open) s.destroy(); srv.close(() => r()); }),
-  };
 }
 
 interface Ports { probe: number; a: number; b: number; other: number; origin: number }

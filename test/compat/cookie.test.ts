@@ -14,15 +14,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
 import { cliPath, skipNoHaproxy } from '../helpers/shared.js';
+import { freePort } from '../helpers/ports.js';
 
-async function freePort(): Promise<number> {
-  const s = net.createServer().listen(0, '127.0.0.1');
-  await once(s, 'listening');
-  const p = (s.address() as net.AddressInfo).port;
-  s.close();
-  await once(s, 'close');
-  return p;
-}
 
 /** A server answering every request with its name; `/etag` answers carry a validator. */
 async function origin(name: string): Promise<{ port: number; server: net.Server }> {

@@ -16,6 +16,7 @@ import { balanceSpec } from '../../backends/balance/index.js';
 import { createHealthChecks } from '../../backends/health/index.js';
 import { loadConfig } from '../../lib/config/load.js';
 import { skipNoHaproxy } from '../helpers/shared.js';
+import { freePort } from '../helpers/ports.js';
 
 /** One server behaviour per backend: `answer(n, data)` returns what to write for the n-th request. */
 interface Role {
@@ -47,14 +48,6 @@ interface Side {
   close(): void;
 }
 
-async function freePort(): Promise<number> {
-  const s = net.createServer().listen(0, '127.0.0.1');
-  await once(s, 'listening');
-  const p = (s.address() as net.AddressInfo).port;
-  s.close();
-  await once(s, 'close');
-  return p;
-}
 
 async function startSide(): Promise<Side> {
   const first = new Map<string, string>();

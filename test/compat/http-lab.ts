@@ -12,6 +12,8 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cliPath } from '../helpers/shared.js';
+import { freePort } from '../helpers/ports.js';
+export { freePort };
 
 export type ProxyKind = 'haproxy' | 'halyard';
 
@@ -28,13 +30,6 @@ export interface ProxyProc {
 }
 
 /** A port that was free a moment ago (bound on 0, then closed). */
-export async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 export function haveHalyardBuild(): string | false {
   return existsSync(cliPath) ? false : `${cliPath} is absent: build first (npx tsc -p tsconfig.build.json)`;

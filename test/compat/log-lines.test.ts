@@ -8,7 +8,6 @@
 //    client that sends nothing), for each request in HTTP mode (nothing for a connection that
 //    closes, sends half a head or a bad one).
 import t from 'tap';
-import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
@@ -18,6 +17,7 @@ import { join } from 'node:path';
 import { skipNoHaproxy } from '../helpers/shared.js';
 import { cleanupDir, freePort, haveHalyardBuild, startProxy, type ProxyKind } from './http-lab.js';
 import { cli, until } from './stats-lab.js';
+import { LogSink } from './sinks.js';
 
 /** A frontend's current sessions in a `show stat` answer. */
 function scur(csv: string, fe: string): string {
@@ -28,33 +28,42 @@ function scur(csv: string, fe: string): string {
 
 const skip = skipNoHaproxy() || haveHalyardBuild();
 
-/** Datagrams from one UDP port, as text lines; `until(re)` waits for a line matching re. */
-class LogSink {
-  readonly lines: string[] = [];
-  private waiters: { re: RegExp; resolve: () => void }[] = [];
-  private constructor(readonly udp: UdpSocket, readonly port: number) {
-    udp.on('message', (m) => {
-      this.lines.push(m.toString('latin1').replace(/\n$/, ''));
-      this.waiters = this.waiters.filter((w) => (this.lines.some((l) => w.re.test(l)) ? (w.resolve(), false) : true));
-    });
-  }
-
-  static async open(): Promise<LogSink> {
-    const udp = createSocket('udp4');
-    udp.bind(0, '127.0.0.1');
-    await once(udp, 'listening');
-    return new LogSink(udp, udp.address().port);
-  }
-
-  until(re: RegExp): Promise<void> {
-    if (this.lines.some((l) => re.test(l))) return Promise.resolve();
-    return new Promise((resolve) => this.waiters.push({ re, resolve }));
-  }
-
-  close(): void {
-    this.udp.close();
-  }
+/** The global and defaults sections every scenario here starts with: logs to `logPort`. */
+function cfgHead(logPort: number): string {
+  return `global
+    log 127.0.0.1:${logPort} format raw local0
+defaults
+    log global
+    timeout connect 1s
+    timeout client 5s
+    timeout server 5s
+`;
 }
+
+/**
+ * The sections that end them: a silent frontend for the stats probe, an httplog one whose line
+ * marks the end of a scenario, and the HTTP and TCP backends on the origin.
+ */
+function cfgTail(probe: number, mark: number, origin: number): string {
+  return `frontend probe
+    mode http
+    no log
+    bind 127.0.0.1:${probe}
+    default_backend beh
+frontend mark
+    mode http
+    option httplog
+    bind 127.0.0.1:${mark}
+    default_backend beh
+backend beh
+    mode http
+    server s1 127.0.0.1:${origin}
+backend bet
+    mode tcp
+    server s1 127.0.0.1:${origin}
+`;
+}
+
 
 /** Dates, inet client ports, timers and byte counts masked; the rest must match. */
 function shape(l: string): string {
@@ -115,14 +124,7 @@ t.test('unix socket clients: unix:<listener id> in httplog, tcplog, %ci:%cp and 
     const dir = mkdtempSync(join(tmpdir(), `hly-logunix-${kind}-`));
     const probe = await freePort();
     const mark = await freePort();
-    const cfg = `global
-    log 127.0.0.1:${logs.port} format raw local0
-defaults
-    log global
-    timeout connect 1s
-    timeout client 5s
-    timeout server 5s
-frontend feh
+    const cfg = `${cfgHead(logs.port)}frontend feh
     mode http
     option httplog
     bind ${dir}/h1.sock
@@ -145,23 +147,7 @@ frontend fect
     mode tcp
     bind ${dir}/ct.sock
     default_backend bet
-frontend probe
-    mode http
-    no log
-    bind 127.0.0.1:${probe}
-    default_backend beh
-frontend mark
-    mode http
-    option httplog
-    bind 127.0.0.1:${mark}
-    default_backend beh
-backend beh
-    mode http
-    server s1 127.0.0.1:${o.port}
-backend bet
-    mode tcp
-    server s1 127.0.0.1:${o.port}
-`;
+${cfgTail(probe, mark, o.port)}`;
     const proc = await startProxy(kind, cfg, probe);
     const from = logs.lines.length;
     const seen: string[] = [];
@@ -198,14 +184,7 @@ t.test('the "Connect from" line: at accept in TCP mode, per request in HTTP mode
 
   const observe = async (kind: ProxyKind): Promise<string[]> => {
     const p = { probe: await freePort(), mark: await freePort(), ft: await freePort(), fh: await freePort(), fhn: await freePort() };
-    const cfg = `global
-    log 127.0.0.1:${logs.port} format raw local0
-defaults
-    log global
-    timeout connect 1s
-    timeout client 5s
-    timeout server 5s
-frontend ft
+    const cfg = `${cfgHead(logs.port)}frontend ft
     mode tcp
     bind 127.0.0.1:${p.ft}
     default_backend bet
@@ -218,23 +197,7 @@ frontend fhn
     option dontlognull
     bind 127.0.0.1:${p.fhn}
     default_backend beh
-frontend probe
-    mode http
-    no log
-    bind 127.0.0.1:${p.probe}
-    default_backend beh
-frontend mark
-    mode http
-    option httplog
-    bind 127.0.0.1:${p.mark}
-    default_backend beh
-backend beh
-    mode http
-    server s1 127.0.0.1:${o.port}
-backend bet
-    mode tcp
-    server s1 127.0.0.1:${o.port}
-`;
+${cfgTail(p.probe, p.mark, o.port)}`;
     const proc = await startProxy(kind, cfg, p.probe);
     const from = logs.lines.length;
     const seen: string[] = [];
@@ -351,14 +314,7 @@ t.test('behind accept-proxy the "Connect from" line carries the header\'s addres
 
   const observe = async (kind: ProxyKind): Promise<string[]> => {
     const p = { probe: await freePort(), mark: await freePort(), ft: await freePort(), fh: await freePort() };
-    const cfg = `global
-    log 127.0.0.1:${logs.port} format raw local0
-defaults
-    log global
-    timeout connect 1s
-    timeout client 5s
-    timeout server 5s
-frontend ft
+    const cfg = `${cfgHead(logs.port)}frontend ft
     mode tcp
     bind 127.0.0.1:${p.ft} accept-proxy
     default_backend bet
@@ -366,23 +322,7 @@ frontend fh
     mode http
     bind 127.0.0.1:${p.fh} accept-proxy
     default_backend beh
-frontend probe
-    mode http
-    no log
-    bind 127.0.0.1:${p.probe}
-    default_backend beh
-frontend mark
-    mode http
-    option httplog
-    bind 127.0.0.1:${p.mark}
-    default_backend beh
-backend beh
-    mode http
-    server s1 127.0.0.1:${o.port}
-backend bet
-    mode tcp
-    server s1 127.0.0.1:${o.port}
-`;
+${cfgTail(p.probe, p.mark, o.port)}`;
     const proc = await startProxy(kind, cfg, p.probe);
     const seen: string[] = [];
     try {
@@ -438,14 +378,7 @@ t.test('an IPv4 client of a dual-stack bind is logged, and forwarded for, as the
   t.teardown(() => { o.close(); logs.close(); cleanupDir(); });
   const observe = async (kind: ProxyKind): Promise<string[]> => {
     const p = { probe: await freePort(), fh: await freePort(), fc: await freePort(), ft: await freePort() };
-    const cfg = `global
-    log 127.0.0.1:${logs.port} format raw local0
-defaults
-    log global
-    timeout connect 1s
-    timeout client 5s
-    timeout server 5s
-frontend fh
+    const cfg = `${cfgHead(logs.port)}frontend fh
     mode http
     option httplog
     option forwardfor

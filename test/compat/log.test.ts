@@ -16,16 +16,10 @@ import { LogSystem } from '../../lib/log/logger.js';
 import { proxy, tcpRecord } from '../lib/log/records.js';
 import { cliPath, skipNoHaproxy } from '../helpers/shared.js';
 import { haveHalyardBuild as haveBuild } from './http-lab.js';
+import { freePort } from '../helpers/ports.js';
 
 const skip = skipNoHaproxy();
 
-async function freePort(): Promise<number> {
-  const s = createServer().listen(0, '127.0.0.1');
-  await once(s, 'listening');
-  const p = (s.address() as AddressInfo).port;
-  s.close();
-  return p;
-}
 
 /** Put the variable parts in one shape: dates, pid, ports and timers. */
 function shape(d: string): string {

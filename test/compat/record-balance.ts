@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SCENARIOS, scenarioConfig, type Recorded, type Req, type Scenario } from './balance-scenarios.js';
+import { freePort } from '../helpers/ports.js';
 
 export const FIXTURE = fileURLToPath(new URL('../fixtures/balance/haproxy-2.6.json', import.meta.url));
 
@@ -32,12 +33,6 @@ function listen(s: Upstream): Promise<number> {
 }
 
 /** A port the OS considers free right now (haproxy binds it a moment later). */
-async function freePort(): Promise<number> {
-  const s = createTcpServer();
-  const p = await listen(s);
-  await new Promise<void>((r) => s.close(() => r()));
-  return p;
-}
 
 /** TCP upstreams write their name at once and keep the connection until the client leaves. */
 function upstream(mode: 'tcp' | 'http', name: string): Upstream {

@@ -9,6 +9,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compileText, configText, dir, forwardedHead, responseHead, txnOf, withResponse } from '../lib/http/rules-helper.js';
+import { freePort } from '../helpers/ports.js';
 
 const haproxy = spawnSync('haproxy', ['-v'], { stdio: 'ignore' }).status === 0;
 
@@ -31,13 +32,6 @@ function echoOrigin(): net.Server {
   });
 }
 
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 /** One request on a new connection; resolves with the first complete response (head + CL body). */
 function exchange(port: number, req: string): Promise<string> {

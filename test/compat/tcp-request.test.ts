@@ -3,55 +3,15 @@
 // own content rule. What each client sees (served, reset, closed without a byte), the log lines
 // (dates, ports and timers masked) and the stats counters must be haproxy's.
 import t from 'tap';
-import { createSocket, type Socket as UdpSocket } from 'node:dgram';
-import { once } from 'node:events';
-import { createServer, connect, type AddressInfo, type Server, type Socket } from 'node:net';
+import { connect } from 'node:net';
 import { skipNoHaproxy } from '../helpers/shared.js';
 import { cleanupDir, freePort, haveHalyardBuild, startProxy, type ProxyKind } from './http-lab.js';
 import { cli, csvRows, httpOrigin, until } from './stats-lab.js';
+import { echoServer, LogSink } from './sinks.js';
 
 const skip = skipNoHaproxy() || haveHalyardBuild();
 
 type Mode = 'tcp' | 'http';
-
-/** Log datagrams as lines; `count(n)` resolves once n have come. */
-class LogSink {
-  readonly lines: string[] = [];
-  private waiters: { n: number; resolve: () => void }[] = [];
-  private constructor(readonly udp: UdpSocket, readonly port: number) {
-    udp.on('message', (m) => {
-      this.lines.push(m.toString('latin1').replace(/\n$/, ''));
-      this.waiters = this.waiters.filter((w) => (this.lines.length >= w.n ? (w.resolve(), false) : true));
-    });
-  }
-
-  static async open(): Promise<LogSink> {
-    const udp = createSocket('udp4');
-    udp.bind(0, '127.0.0.1');
-    await once(udp, 'listening');
-    return new LogSink(udp, udp.address().port);
-  }
-
-  count(n: number): Promise<void> {
-    return this.lines.length >= n ? Promise.resolve() : new Promise((resolve) => this.waiters.push({ n, resolve }));
-  }
-}
-
-/** A TCP server that echoes what it receives. */
-async function echoServer(): Promise<{ port: number; close(): Promise<void> }> {
-  const open = new Set<Socket>();
-  const srv: Server = createServer((s) => {
-    open.add(s);
-    s.on('close', () => open.delete(s));
-    s.on('error', () => undefined);
-    s.pipe(s);
-  });
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  return {
-    port: (srv.address() as AddressInfo).port,
-    close: () => new Promise<void>((r) => { for (const s of open) s.destroy(); srv.close(() => r()); }),
-  };
-}
 
 /**
  * Connects to `port`, sends one message (unless `quiet`) and reports what happened: the answer's
@@ -157,7 +117,7 @@ async function run(kind: ProxyKind, mode: Mode): Promise<string[]> {
   } finally {
     await proc.stop();
     await origin.close();
-    sink.udp.close();
+    sink.close();
   }
   return out;
 }

@@ -16,6 +16,7 @@ import { SrvState } from '../../../backends/server.js';
 import { decodeCookieDate, encodeCookieDate } from '../../../backends/persistence/dates.js';
 import { skipNoHaproxy } from '../../helpers/shared.js';
 import { forwardedRequest, forwardedResponse, loadCookies, requestTxn, respond, type Loaded } from './helpers.js';
+import { freePort } from '../../helpers/ports.js';
 
 interface Case {
   readonly section: string;
@@ -147,14 +148,6 @@ function cases(now: number): Case[] {
   ];
 }
 
-async function freePort(): Promise<number> {
-  const s = net.createServer().listen(0, '127.0.0.1');
-  await once(s, 'listening');
-  const p = (s.address() as net.AddressInfo).port;
-  s.close();
-  await once(s, 'close');
-  return p;
-}
 
 /** The head of one HTTP message from `text` (up to the blank line): [start line, header lines]. */
 function head(text: string): [string, string[]] {

@@ -7,17 +7,12 @@ import { connect, createServer, type AddressInfo, type Server, type Socket } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cliPath } from '../../helpers/shared.js';
+import { freePort } from '../../helpers/ports.js';
+export { freePort };
 
 const dir = mkdtempSync(join(tmpdir(), 'halyard-http-'));
 let n = 0;
 
-export async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const p = (s.address() as AddressInfo).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return p;
-}
 
 export interface Origin {
   readonly name: string;

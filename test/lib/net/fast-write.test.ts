@@ -3,21 +3,11 @@
 // and net's error on a broken connection.
 import t from 'tap';
 import { createHash, randomBytes } from 'node:crypto';
-import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { pending, write } from '../../../lib/net/fast-write.js';
 import { COPY_MIN, Copies } from '../../../lib/net/read-buffers.js';
+import { pair } from './pair.js';
 
-/** A connected pair: `writer` sends to `reader`, which starts paused (reads nothing). */
-async function pair(): Promise<{ writer: Socket; reader: Socket; close(): void }> {
-  let accepted: (s: Socket) => void = () => undefined;
-  const got = new Promise<Socket>((r) => { accepted = r; });
-  const srv = createServer({ pauseOnConnect: true }, (s) => accepted(s));
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const writer = connect((srv.address() as AddressInfo).port, '127.0.0.1');
-  await new Promise<void>((r) => writer.once('connect', () => r()));
-  const reader = await got;
-  return { writer, reader, close: () => { writer.destroy(); reader.destroy(); srv.close(); } };
-}
 
 /** everything `s` receives until its end */
 function collect(s: Socket): Promise<Buffer> {

@@ -2,20 +2,9 @@
 // must not be reused while the write is pending, whatever the sizes of the reads around it.
 import t from 'tap';
 import { createHash, randomBytes } from 'node:crypto';
-import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { BIG, COPY_MIN, Copies, SMALL, copyOf, nextBuffer, release, takeBig, takeSmall } from '../../../lib/net/read-buffers.js';
+import { pair } from './pair.js';
 
-/** A connected pair: `writer` sends to `reader`, which starts paused (reads nothing). */
-async function pair(): Promise<{ writer: Socket; reader: Socket; close(): void }> {
-  let accepted: (s: Socket) => void = () => undefined;
-  const got = new Promise<Socket>((r) => { accepted = r; });
-  const srv = createServer({ pauseOnConnect: true }, (s) => accepted(s));
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const writer = connect((srv.address() as AddressInfo).port, '127.0.0.1');
-  await new Promise<void>((r) => writer.once('connect', () => r()));
-  const reader = await got;
-  return { writer, reader, close: () => { writer.destroy(); reader.destroy(); srv.close(); } };
-}
 
 t.test('Copies: a copy written to a socket that is not reading is not reused until it has flushed', async (t) => {
   const { writer, reader, close } = await pair();

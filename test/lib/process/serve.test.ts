@@ -7,17 +7,11 @@ import { connect, createServer, type AddressInfo, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cliPath } from '../../helpers/shared.js';
+import { freePort } from '../../helpers/ports.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'halyard-serve-'));
 let n = 0;
 
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const p = (s.address() as AddressInfo).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return p;
-}
 
 /** A TCP server that answers every connection with its name, then closes. */
 async function named(name: string): Promise<{ port: number; server: Server }> {

@@ -305,6 +305,8 @@ export interface ProxyOptions {
   /** where `option httplog` was given, for the post-parse "not usable" warning (kw-proxy) */
   httplogLoc?: Loc;
   tcplog: boolean;
+  /** `log-format`, as written (compiled after parsing); unset when httplog/tcplog came later */
+  logFormat?: { readonly raw: string; readonly loc: Loc };
   dontlognull: boolean;
   forwardfor?: { except?: string; header: string; ifNone: boolean };
   /** connection mode as written: keep-alive (default), server-close, close */

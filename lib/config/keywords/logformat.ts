@@ -26,7 +26,7 @@ export const LOG_LINE_VARS: ReadonlySet<string> = new Set([
 /** Sample fetches a log line can evaluate at log time on the transaction (the others are refused). */
 export const LOG_LINE_FETCHES: ReadonlySet<string> = new Set([
   'always_true', 'always_false', 'src', 'src_port', 'dst', 'dst_port', 'method', 'fe_name', 'be_name', 'srv_name',
-  'str', 'int', 'env', 'nbsrv', 'req.proto_http',
+  'str', 'int', 'env',
 ]);
 
 const NEED_REQ = (1 << 3) | (1 << 7);

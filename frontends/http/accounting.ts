@@ -71,5 +71,10 @@ export function logTxn(s: HttpSession): void {
     srvQueue: s.srvQueue, backendQueue: s.beQueue,
     requestLine: s.requestLine === '' ? '<BADREQ>' : s.requestLine,
   };
+  const ca = s.connAddrs;
+  if (ca !== null) {
+    rec.beIp = ca.beIp; rec.bePort = ca.bePort; rec.srvIp = ca.srvIp; rec.srvPort = ca.srvPort;
+    s.connAddrs = null;
+  }
   logger.http(rec);
 }

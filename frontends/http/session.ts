@@ -128,6 +128,8 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
   headMs = -1;
   assignedMs = -1;
   connectedMs = -1;
+  /** the server connection's addresses, read only when the log format prints them (%bi %bp %si %sp) */
+  connAddrs: { beIp: string; bePort: number; srvIp: string; srvPort: number } | null = null;
   respMs = -1;
   /** the request line for the log line (accounting.ts) */
   requestLine = '';
@@ -583,6 +585,10 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
     const bh = this.bh as BackendHttp;
     sc.uses++;
     sc.resetResponse();
+    if (this.fe.logger.wantsConnAddrs === true) {
+      const k = sc.sock;
+      this.connAddrs = { beIp: k.localAddress ?? '', bePort: k.localPort ?? 0, srvIp: k.remoteAddress ?? '', srvPort: k.remotePort ?? 0 };
+    }
     sc.setTimeout(brt.timeouts.server);
     this.phase = XFER;
     const modeKeep = this.fe.connMode === MODE_KAL && bh.mode === MODE_KAL;

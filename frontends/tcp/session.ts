@@ -65,6 +65,8 @@ export class TcpSession implements PendNode, ServerSession {
   readonly acceptMs = Date.now();
   assignedMs = -1;
   establishedMs = -1;
+  /** the server connection's addresses, read only when the log format prints them (%bi %bp %si %sp) */
+  connAddrs: { beIp: string; bePort: number; srvIp: string; srvPort: number } | null = null;
   bytesIn = 0;
   bytesOut = 0;
   termCause = '-';
@@ -285,6 +287,9 @@ export class TcpSession implements PendNode, ServerSession {
     const sock = this.server as Socket;
     this.phase = P_DATA;
     this.establishedMs = Date.now();
+    if (this.fe.logger.wantsConnAddrs === true) {
+      this.connAddrs = { beIp: sock.localAddress ?? '', bePort: sock.localPort ?? 0, srvIp: sock.remoteAddress ?? '', srvPort: sock.remotePort ?? 0 };
+    }
     const t = brt.targets.get(this.srv as Server);
     if (t !== undefined && t.sendProxy !== null) {
       sock.write(clientProxyHeader(t.sendProxy, this.addrs));
@@ -395,10 +400,11 @@ export class TcpSession implements PendNode, ServerSession {
     this.clearTimer();
     const brt = this.brt;
     if (brt !== null && this.pendList !== null) brt.queues.remove(this, this.queuedOn);
-    const logger = this.fe.logger;
-    if (logger.enabled && !this.refused) logger.tcp(this.record());
+    // HAProxy logs once the session has left its server and backend (tcplog shows 1/1/0/0/0)
     this.releaseSlot();
     if (brt !== null) brt.beconn--;
+    const logger = this.fe.logger;
+    if (logger.enabled && !this.refused) logger.tcp(this.record());
     this.releaseBuffers();
     this.fe.sessionEnded(this.client);
   }
@@ -432,6 +438,7 @@ export class TcpSession implements PendNode, ServerSession {
       actconn: this.fe.global.cur, feconn: this.fe.counters.cur, beconn: brt === null ? 0 : brt.beconn,
       srvconn: srv === null ? 0 : srv.served, retries: this.retries, redispatched: this.redispatched,
       srvQueue: this.srvQueue, backendQueue: this.beQueue,
+      ...(this.connAddrs !== null ? this.connAddrs : {}),
     };
   }
 }

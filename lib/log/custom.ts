@@ -98,12 +98,21 @@ export function compileLogLine(fmt: LogFormat, px: ProxyConfig, pid: number, uri
     }
     const str = (f: (r: SessionRecord, http: boolean) => string | null | undefined): void => { nodes.push({ k: 'str', f, fl }); };
     const raw = (f: (r: SessionRecord, http: boolean) => string): void => { nodes.push({ k: 'raw', f }); };
+    // a port is a number (never quoted), '-' when there was no connection
+    const portVar = (get: (r: SessionRecord) => number | undefined): void => {
+      const unq = { ...fl, q: false };
+      nodes.push({ k: 'str', fl: unq, f: (r) => { const v = get(r); return v === undefined ? null : fl.x ? hex(v, 4) : '' + v; } });
+    };
     switch (p.var) {
       case 'o': base = fl; str(() => undefined); break;
       case 'ci': if (fl.x) str((r) => ipHex(r.clientIp) ?? plainIp(r.clientIp)); else str((r) => plainIp(r.clientIp)); break;
       case 'fi': if (fl.x) str((r) => ipHex(r.frontendIp) ?? plainIp(r.frontendIp)); else str((r) => plainIp(r.frontendIp)); break;
       case 'cp': raw(fl.x ? (r) => hex(r.clientPort, 4) : (r) => '' + r.clientPort); break;
       case 'fp': raw(fl.x ? (r) => hex(r.frontendPort, 4) : (r) => '' + r.frontendPort); break;
+      case 'bi': if (fl.x) str((r) => (r.beIp === undefined ? null : ipHex(r.beIp) ?? plainIp(r.beIp))); else str((r) => (r.beIp === undefined ? null : plainIp(r.beIp))); break;
+      case 'si': if (fl.x) str((r) => (r.srvIp === undefined ? null : ipHex(r.srvIp) ?? plainIp(r.srvIp))); else str((r) => (r.srvIp === undefined ? null : plainIp(r.srvIp))); break;
+      case 'bp': portVar((r) => r.bePort); break;
+      case 'sp': portVar((r) => r.srvPort); break;
       case 'f': case 'ft': str((r) => r.frontend); break;
       case 'b': str((r) => r.backend); break;
       case 's': str((r) => r.server); break;

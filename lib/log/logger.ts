@@ -73,12 +73,15 @@ export class TargetList {
   }
 }
 
+const CONN_ADDR_VARS: ReadonlySet<string> = new Set(['bi', 'bp', 'si', 'sp']);
+
 type LineKind = 'none' | 'tcplog' | 'httplog' | 'clf' | 'custom';
 
 /** A proxy's logger: session lines at 'info', events at the level they are given. */
 export class ProxyLogger implements SessionLogger {
   readonly enabled: boolean;
   readonly logsAccept: boolean;
+  readonly wantsConnAddrs: boolean = false;
   private readonly kind: LineKind;
   private readonly dontlognull: boolean;
   private readonly name: string;
@@ -101,6 +104,7 @@ export class ProxyLogger implements SessionLogger {
       const parsed = parseLogFormat(lf.raw, 1 << 18, dirname(lf.loc.file), { tcp: !http });
       if (!('parts' in parsed)) throw new Error(`${lf.loc.file}:${lf.loc.line}: log-format reached the logger unchecked`);
       this.custom = compileLogLine(parsed, px, pid, uriMax);
+      this.wantsConnAddrs = has && parsed.parts.some((p) => 'var' in p && CONN_ADDR_VARS.has(p.var));
     }
     // HAProxy falls back to tcplog for `option httplog` on a tcp-mode proxy (with a warning)
     this.kind = o === undefined ? 'none'

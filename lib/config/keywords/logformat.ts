@@ -18,7 +18,7 @@ const HTTP_VARS: ReadonlySet<string> = new Set([
 
 /** Variables Halyard's log lines can print (lib/log/custom.ts); the others are refused at load. */
 export const LOG_LINE_VARS: ReadonlySet<string> = new Set([
-  'o', 'ci', 'cp', 'fi', 'fp', 'fc', 'bc', 'sc', 't', 'tr', 'trg', 'Ts', 'ms', 'f', 'ft', 'b', 's',
+  'o', 'ci', 'cp', 'fi', 'fp', 'fc', 'bi', 'bp', 'bc', 'si', 'sp', 'sc', 't', 'tr', 'trg', 'Ts', 'ms', 'f', 'ft', 'b', 's',
   'Th', 'Ti', 'Tw', 'Tc', 'Tr', 'Tq', 'Ta', 'Tt', 'TR', 'B', 'U', 'CC', 'CS', 'ST', 'ts', 'tsc', 'ac', 'rc',
   'sq', 'bq', 'hr', 'hrl', 'hs', 'hsl', 'HM', 'HU', 'HP', 'HPO', 'HQ', 'HV', 'r', 'ID', 'pid', 'H', 'sslv', 'sslc',
 ]);

@@ -83,6 +83,17 @@ export function postChecks(p: ConfigParser): Diag[] {
           if (bad !== undefined) out.push(post('alert', 'HLY_CFG_UNSUPPORTED', `${bad} in a log-format is not supported by Halyard.`, { style: 'parsing', loc: lfmt.loc }));
         }
       }
+      const uid = px.options.uniqueIdFormat;
+      if (uid !== undefined) {
+        // kw-log: HAProxy compiles it at the http-request header checkpoint (bit 3)
+        const lf = parseLogFormat(uid.raw, 1 << 3, p.opts.baseDir, { tcp: px.mode !== 'http' });
+        if ('err' in lf) {
+          out.push(post('alert', 'HLY_CFG_BAD_ARG', `failed to parse unique-id : ${lf.err}`, { style: 'Parsing-tight', loc: uid.loc }));
+        } else {
+          const bad = 'unsupported' in lf ? lf.unsupported : logLineUnsupported(lf, true);
+          if (bad !== undefined) out.push(post('alert', 'HLY_CFG_UNSUPPORTED', `${bad} in a unique-id-format is not supported by Halyard.`, { style: 'parsing', loc: uid.loc }));
+        }
+      }
       if (px.mode === 'tcp') {
         if (px.options.httplog) {
           // kw-proxy: HAProxy names the line of the `option httplog`

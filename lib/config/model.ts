@@ -307,6 +307,9 @@ export interface ProxyOptions {
   tcplog: boolean;
   /** `log-format`, as written (compiled after parsing); unset when httplog/tcplog came later */
   logFormat?: { readonly raw: string; readonly loc: Loc };
+  /** `unique-id-format` as written (compiled after parsing) and `unique-id-header` */
+  uniqueIdFormat?: { readonly raw: string; readonly loc: Loc };
+  uniqueIdHeader?: string;
   dontlognull: boolean;
   forwardfor?: { except?: string; header: string; ifNone: boolean };
   /** connection mode as written: keep-alive (default), server-close, close */

@@ -8,6 +8,8 @@
 // - +X prints %ci/%fi as 8 hex digits, %cp/%fp/%pid as 4 and %Ts as 8; other variables ignore it;
 // - +E escapes '"', '\' and ']' with a backslash; %{...}o sets the flags of all later nodes.
 import { hostname } from 'node:os';
+import { dirname } from 'node:path';
+import { parseLogFormat } from '../config/keywords/logformat.js';
 import type { LogFormat, ProxyConfig } from '../config/model.js';
 import { compileSample } from '../acl/index.js';
 import type { HttpTxn } from '../http/txn.js';
@@ -143,8 +145,14 @@ export function compileLogLine(fmt: LogFormat, px: ProxyConfig, pid: number, uri
       case 'sq': raw((r) => '' + r.srvQueue); break;
       case 'bq': raw((r) => '' + r.backendQueue); break;
       // no captures, no unique id, no TLS in Halyard: HAProxy's "nothing captured" output
-      case 'CC': case 'CS': case 'ID': case 'sslv': case 'sslc': str(() => null); break;
+      case 'ID': {
+        const uid = uniqueIdBuilder(px, pid, uriMax);
+        if (uid === null) str(() => null); else str((r, http) => uid(r, http));
+        break;
+      }
+      case 'CC': case 'CS': case 'sslv': case 'sslc': str(() => null); break;
       case 'hr': case 'hs': case 'hrl': case 'hsl': str(() => undefined); break;
+      case 'rt': raw(fl.x ? (r) => hex(r.streamId ?? 0, 4) : (r) => '' + (r.streamId ?? 0)); break;
       case 'pid': raw(fl.x ? () => hex(pid, 4) : () => '' + pid); break;
       case 'H': str(() => host); break;
       case 'r': str((r, http) => reqLine(r, http, uriMax)); break;
@@ -178,6 +186,19 @@ export function compileLogLine(fmt: LogFormat, px: ProxyConfig, pid: number, uri
     }
     return out;
   };
+}
+
+/**
+ * The proxy's `unique-id-format` as a builder (null without one). It only uses values fixed for
+ * the whole stream (UNIQUE_ID_VARS), so the header sent at request time and %ID at log time agree.
+ */
+export function uniqueIdBuilder(px: ProxyConfig, pid: number, uriMax: number = 1023): LineBuilder | null {
+  const u = px.options.uniqueIdFormat;
+  if (u === undefined) return null;
+  const parsed = parseLogFormat(u.raw, 1 << 3, dirname(u.loc.file), { tcp: px.mode !== 'http' });
+  if (!('parts' in parsed)) throw new Error(`${u.loc.file}:${u.loc.line}: unique-id-format reached the runtime unchecked`);
+  // (no recursion: %ID is not among UNIQUE_ID_VARS)
+  return compileLogLine(parsed, px, pid, uriMax);
 }
 
 /**

@@ -42,6 +42,8 @@ export interface SessionRecord {
    * The server connection's local and remote addresses (%bi:%bp, %si:%sp), filled only when the
    * log format prints them (SessionLogger.wantsConnAddrs); absent = no connection ('-').
    */
+  /** the process-wide stream number (%rt); sessions always fill it */
+  streamId?: number;
   beIp?: string;
   bePort?: number;
   srvIp?: string;

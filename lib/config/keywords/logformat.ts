@@ -21,6 +21,18 @@ export const LOG_LINE_VARS: ReadonlySet<string> = new Set([
   'o', 'ci', 'cp', 'fi', 'fp', 'fc', 'bi', 'bp', 'bc', 'si', 'sp', 'sc', 't', 'tr', 'trg', 'Ts', 'ms', 'f', 'ft', 'b', 's',
   'Th', 'Ti', 'Tw', 'Tc', 'Tr', 'Tq', 'Ta', 'Tt', 'TR', 'B', 'U', 'CC', 'CS', 'ST', 'ts', 'tsc', 'ac', 'rc',
   'sq', 'bq', 'hr', 'hrl', 'hs', 'hsl', 'HM', 'HU', 'HP', 'HPO', 'HQ', 'HV', 'r', 'ID', 'pid', 'H', 'sslv', 'sslc',
+  'rt',
+]);
+
+/**
+ * What a unique-id-format can use in Halyard: values known when the request arrives and the same
+ * at log time, so the header sent to the server and %ID in the log are built alike.
+ */
+export const UNIQUE_ID_VARS: ReadonlySet<string> = new Set([
+  'o', 'ci', 'cp', 'fi', 'fp', 'f', 'ft', 't', 'Ts', 'ms', 'pid', 'H', 'rt',
+]);
+export const UNIQUE_ID_FETCHES: ReadonlySet<string> = new Set([
+  'always_true', 'always_false', 'src', 'src_port', 'dst', 'dst_port', 'fe_name', 'str', 'int', 'env',
 ]);
 
 /** Sample fetches a log line can evaluate at log time on the transaction (the others are refused). */
@@ -103,10 +115,12 @@ export function parseLogFormat(s: string, where: number, baseDir: string, mode: 
 
 
 /** The first variable or fetch of a compiled log-format that Halyard's log lines cannot print. */
-export function logLineUnsupported(fmt: LogFormat): string | undefined {
+export function logLineUnsupported(fmt: LogFormat, uniqueId = false): string | undefined {
+  const vars = uniqueId ? UNIQUE_ID_VARS : LOG_LINE_VARS;
+  const fetches = uniqueId ? UNIQUE_ID_FETCHES : LOG_LINE_FETCHES;
   for (const p of fmt.parts) {
-    if ('var' in p && !LOG_LINE_VARS.has(p.var)) return `log-format variable '%${p.var}'`;
-    if ('expr' in p && !LOG_LINE_FETCHES.has(p.expr.fetch)) return `sample fetch '${p.expr.fetch}'`;
+    if ('var' in p && !vars.has(p.var)) return `log-format variable '%${p.var}'`;
+    if ('expr' in p && !fetches.has(p.expr.fetch)) return `sample fetch '${p.expr.fetch}'`;
   }
   return undefined;
 }

@@ -253,7 +253,22 @@ function parseLogFormatKw(c: ProxyKwContext): ParseResult {
   return o;
 }
 
+/** `unique-id-format <string>` (one word) and `unique-id-header <name>` (extra words ignored, as HAProxy). */
+function parseUniqueId(c: ProxyKwContext): ParseResult {
+  const kw = c.a[0] ?? '';
+  const v = c.a[1];
+  if (v === undefined || v === '') return alert('HLY_CFG_BAD_ARG', `${kw} expects an argument.`);
+  if (kw === 'unique-id-header') { c.px.options.uniqueIdHeader = v; return undefined; }
+  if (c.a.length > 2 && c.a.slice(2).some((w) => w !== '')) {
+    return alert('HLY_CFG_BAD_ARG', `${kw} expects only one argument, don't forget to escape spaces!`);
+  }
+  c.px.options.uniqueIdFormat = { raw: v, loc: c.loc };
+  return undefined;
+}
+
 export const optionRows: ProxyRows = [
+  { name: 'unique-id-format', cap: 'any', defaults: 'yes', parse: parseUniqueId },
+  { name: 'unique-id-header', cap: 'any', defaults: 'yes', parse: parseUniqueId },
   { name: 'option', cap: 'any', defaults: 'yes', parse: parseOption },
   { name: 'log-format', cap: 'any', defaults: 'yes', parse: parseLogFormatKw },
 ];

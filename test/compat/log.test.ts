@@ -243,3 +243,65 @@ t.test('log-format lines from haproxy and halyard match, HTTP and TCP', { skip: 
   t.comment(JSON.stringify(got.haproxy));
   t.same(got.halyard?.map(mask), got.haproxy?.map(mask), 'the same log lines');
 });
+
+t.test('unique-id-format and unique-id-header: the same header and %ID/%rt as haproxy', { skip: skip || haveBuild() }, async (t) => {
+  // the server answers with the request head it got, so the test sees the header sent
+  const backend = createServer((s) => {
+    s.on('data', (d) => {
+      const head = d.toString('latin1').split('\r\n\r\n')[0] ?? '';
+      s.end(`HTTP/1.1 200 OK\r\ncontent-length: ${Buffer.byteLength(head)}\r\nconnection: close\r\n\r\n${head}`);
+    });
+    s.on('error', () => undefined);
+  });
+  backend.listen(0, '127.0.0.1');
+  await once(backend, 'listening');
+  const bePort = (backend.address() as AddressInfo).port;
+  const dir = mkdtempSync(join(tmpdir(), 'halyard-uniqueid-'));
+  t.teardown(() => { backend.close(); rmSync(dir, { recursive: true, force: true }); });
+  const got: Record<string, string[]> = {};
+  for (const who of ['haproxy', 'halyard'] as const) {
+    const ports = [await freePort(), await freePort(), await freePort()];
+    const cfg = join(dir, `${who}.cfg`);
+    writeFileSync(cfg, [
+      'global', '  log stdout format raw local0',
+      'defaults', '  log global', '  mode http', '  timeout connect 1s', '  timeout client 5s', '  timeout server 5s',
+      '  unique-id-format %{+X}o\\ %ci:%cp_%fi:%fp_%Ts_%rt:%pid',
+      'frontend fe', `  bind 127.0.0.1:${ports[0]}`, '  unique-id-header X-Unique-ID', '  log-format "%ID %{+Q}ID %rt"', '  default_backend be',
+      'frontend fe2', `  bind 127.0.0.1:${ports[1]}`, '  unique-id-format %{+Q}ci-%rt', '  log-format "%ID|%rt|%{+X}rt"', '  default_backend be',
+      'frontend fet', '  mode tcp', `  bind 127.0.0.1:${ports[2]}`, '  log-format "T %ID|%rt"', '  default_backend bet',
+      'backend be', `  server s1 127.0.0.1:${bePort}`,
+      'backend bet', '  mode tcp', `  server s1 127.0.0.1:${bePort}`, '',
+    ].join('\n'));
+    const p = who === 'haproxy' ? logLines('haproxy', ['-db', '-f', cfg]) : logLines(process.execPath, [cliPath, '-f', cfg]);
+    t.teardown(() => p.kill());
+    const ask = async (port: number, extra = ''): Promise<string> => {
+      for (let i = 0; ; i++) {
+        try {
+          return await new Promise<string>((res, rej) => {
+            let body = '';
+            const c = connect(port, '127.0.0.1', () => c.write(`GET / HTTP/1.1\r\nhost: x\r\n${extra}connection: close\r\n\r\n`));
+            c.on('data', (d: Buffer) => { body += d.toString('latin1'); });
+            c.on('end', () => { c.end(); res(body); });
+            c.on('error', rej);
+          });
+        } catch (e) {
+          if (i > 200) throw new Error(`${who} does not answer: ${p.err()}`);
+          await new Promise((r) => setTimeout(r, 20));
+        }
+      }
+    };
+    const out: string[] = [];
+    // a client's own X-Unique-ID stays; the proxy's is added after it
+    const r1 = await ask(ports[0] as number, 'x-unique-id: client\r\n');
+    out.push(...r1.split('\r\n').filter((l) => /^x-unique-id:/i.test(l)), await p.next());
+    await ask(ports[1] as number);
+    out.push(await p.next());
+    await ask(ports[2] as number);
+    out.push(await p.next());
+    got[who] = out;
+  }
+  // client ports, the accept second and the pid differ between the two processes, in hex
+  const mask = (l: string): string => l.replace(/7F000001:[0-9A-F]{4}_7F000001:[0-9A-F]{4}_[0-9A-F]{8}_([0-9A-F]{4}):[0-9A-F]{4}/g, 'ID($1)');
+  t.comment(JSON.stringify(got.haproxy));
+  t.same(got.halyard?.map(mask), got.haproxy?.map(mask), 'the same headers and log lines');
+});

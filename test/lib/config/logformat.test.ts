@@ -16,7 +16,7 @@ const cases: Case[] = [
   { name: 'a lone % at the end', cfg: fe('log-format "%ci %"'), verdict: 'invalid', line: 9, msg: `failed to parse log-format : truncated line after '%'.` },
   { name: 'req.hdr is not available at log time', cfg: fe('log-format "%[req.hdr(host)]"'), verdict: 'invalid', line: 9, msg: `failed to parse log-format : sample fetch <req.hdr(host)]> may not be reliably used here because it needs 'HTTP request headers' which is not available here.` },
   { name: 'HTTP variables are refused in TCP mode', cfg: tcp('log-format "%ci %r"'), verdict: 'invalid', line: 10, msg: `failed to parse log-format : format variable 'r' is reserved for HTTP mode.` },
-  { name: 'a variable Halyard cannot print is refused with its name', cfg: fe('log-format "%ci %bi:%bp"'), verdict: 'invalid', line: 9, msg: `log-format variable '%bi' in a log-format is not supported by Halyard.` },
+  { name: 'a variable Halyard cannot print is refused with its name', cfg: fe('log-format "%ci %Td"'), verdict: 'invalid', line: 9, msg: `log-format variable '%Td' in a log-format is not supported by Halyard.` },
   { name: 'a backend ignores log-format with a warning', cfg: pair('', '    log-format "%ci %zz"\n'), verdict: 'valid', severity: 'warning', line: 10, msg: `backend 'be' : 'log-format' directive is ignored in backends.` },
   { name: 'no log address: the format is ignored with a warning', cfg: pair('    log-format %ci\n', ''), verdict: 'valid', severity: 'warning', msg: `log format ignored for frontend 'fe' since it has no log address.` },
 ];
@@ -49,4 +49,15 @@ t.test('parser: literals, %%, flags, samples', async (t) => {
     { lit: 'a % ' }, { var: 'ci', opts: '+Q' }, { lit: ' ' }, { expr: 'src', opts: '+X,+E' }, { lit: ' b' },
   ]);
   t.same(parseLogFormat('%{+Q', 1 << 18, '.'), { err: `missing '}' after '{+Q'.` });
+});
+
+t.test('unique-id-format and unique-id-header', async (t) => {
+  runCases(t, [
+    { name: 'accepted with stream-constant values', cfg: fe('unique-id-format %{+X}o\\ %ci:%cp_%fi:%fp_%Ts_%rt:%pid\n    unique-id-header X-Unique-ID'), verdict: 'valid', clean: true },
+    { name: 'no argument', cfg: fe('unique-id-format'), verdict: 'invalid', line: 9, msg: 'unique-id-format expects an argument.' },
+    { name: 'two words', cfg: fe('unique-id-format a b'), verdict: 'invalid', line: 9, msg: `unique-id-format expects only one argument, don't forget to escape spaces!` },
+    { name: 'a header name is needed', cfg: fe('unique-id-header'), verdict: 'invalid', line: 9, msg: 'unique-id-header expects an argument.' },
+    { name: 'an unknown variable', cfg: fe('unique-id-format %zz'), verdict: 'invalid', line: 9, msg: `failed to parse unique-id : no such format variable 'zz'. If you wanted to emit the '%' character verbatim, you need to use '%%'.` },
+    { name: 'a value known only later is refused', cfg: fe('unique-id-format %ci-%ST'), verdict: 'invalid', line: 9, msg: `log-format variable '%ST' in a unique-id-format is not supported by Halyard.` },
+  ]);
 });

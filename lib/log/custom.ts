@@ -22,6 +22,9 @@ export type LineBuilder = (rec: SessionRecord, http: boolean) => string;
 
 interface Flags { q: boolean; x: boolean; e: boolean }
 
+/** A value that is there but empty: printed as nothing (or "" under +Q), where null prints '-'. */
+const EMPTY = '\0empty';
+
 type Node =
   | { readonly k: 'sep' }
   | { readonly k: 'text'; readonly s: string }
@@ -69,7 +72,9 @@ function reqLine(r: SessionRecord, http: boolean, uriMax: number): string | null
 }
 function reqWord(r: SessionRecord, http: boolean, uriMax: number, i: number): string | null {
   const l = reqLine(r, http, uriMax);
-  if (l === null || l === '<BADREQ>') return null;
+  if (l === null) return null;
+  // HAProxy reads its "<BADREQ>" marker as the method, the URI and the version alike
+  if (l === '<BADREQ>') return l;
   return l.split(' ')[i] ?? null;
 }
 
@@ -100,10 +105,11 @@ export function compileLogLine(fmt: LogFormat, px: ProxyConfig, pid: number, uri
     }
     const str = (f: (r: SessionRecord, http: boolean) => string | null | undefined): void => { nodes.push({ k: 'str', f, fl }); };
     const raw = (f: (r: SessionRecord, http: boolean) => string): void => { nodes.push({ k: 'raw', f }); };
-    // a port is a number (never quoted), '-' when there was no connection
+    // a port is a number (never quoted); no connection: '-', or "" under +Q
     const portVar = (get: (r: SessionRecord) => number | undefined): void => {
-      const unq = { ...fl, q: false };
-      nodes.push({ k: 'str', fl: unq, f: (r) => { const v = get(r); return v === undefined ? null : fl.x ? hex(v, 4) : '' + v; } });
+      const x = fl.x;
+      const missing = fl.q ? '""' : '-';
+      raw((r) => { const v = get(r); return v === undefined ? missing : x ? hex(v, 4) : '' + v; });
     };
     switch (p.var) {
       case 'o': base = fl; str(() => undefined); break;
@@ -159,8 +165,9 @@ export function compileLogLine(fmt: LogFormat, px: ProxyConfig, pid: number, uri
       case 'HM': str((r, http) => reqWord(r, http, uriMax, 0)); break;
       case 'HU': str((r, http) => reqWord(r, http, uriMax, 1)); break;
       case 'HV': str((r, http) => reqWord(r, http, uriMax, 2)); break;
-      case 'HP': case 'HPO': str((r, http) => { const u = reqWord(r, http, uriMax, 1); return u === null ? null : u.split('?')[0] ?? ''; }); break;
-      case 'HQ': str((r, http) => { const u = reqWord(r, http, uriMax, 1); const q = u === null ? -1 : u.indexOf('?'); return q < 0 ? null : (u as string).slice(q); }); break;
+      case 'HP': case 'HPO': str((r, http) => { const u = reqWord(r, http, uriMax, 1); return u === null || u === '<BADREQ>' ? u : u.split('?')[0] ?? ''; }); break;
+      // no query: printed empty (not '-'), as HAProxy
+      case 'HQ': str((r, http) => { const u = reqWord(r, http, uriMax, 1); if (u === null || u === '<BADREQ>') return u; const q = u.indexOf('?'); return q < 0 ? EMPTY : u.slice(q); }); break;
       default: throw new Error(`log-format variable '%${p.var}' reached the log compiler`);
     }
   }
@@ -178,6 +185,7 @@ export function compileLogLine(fmt: LogFormat, px: ProxyConfig, pid: number, uri
           const v = n.f(rec, http);
           if (v === undefined) break;
           lastSpace = false;
+          if (v === EMPTY) { if (n.fl.q) out += '""'; break; }
           if (v === null || v === '') { out += n.fl.q ? '""' : '-'; break; }
           const s = n.fl.e ? escape(v) : v;
           out += n.fl.q ? '"' + s + '"' : s;

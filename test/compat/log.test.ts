@@ -192,17 +192,19 @@ t.test('log-format lines from haproxy and halyard match, HTTP and TCP', { skip: 
     `'{"client":"%ci","fe":"%f","be":"%b","srv":"%s","status":%ST,"method":"%HM","uri":"%HU","q":"%HQ","v":"%HV","id":"%ID","m":"%[method]","srvu":"%[srv_name,upper]","bi":"%bi","bp":%bp,"si":"%si","sp":%sp}'`,
     // flags: +Q +X +E, %o, missing values, separators after empty nodes, %%
     '"A %{+Q}ci %{+X}ci %{+Q}cp %{+Q}b %{+Q}r %{+E}r %{+Q,+E}HU %{+Q}CC %CC %{+Q}hr %hr %{+Q}ID %ID 100%%  two  spaces %HP %HPO %o %{+Q}o %ft %s %tsc %sq/%bq %{+Q}[be_name] end"',
+    // leading separators, a URI without query (empty %HQ), and a bad request (<BADREQ> everywhere, no server connection)
+    '"\\ \\ lead %{+Q}bp %{+Q}bi %bp %HQ %{+Q}HQ %HM %HU %HV %HP %r %{+Q}H %tsc %{+Q}s"',
   ];
   const tcpFormat = '"T %ci %ft %b/%s %Tw/%Tc/%Tt %B %U %ts %tsc %ac/%fc/%bc/%sc/%rc %sq/%bq %{+Q}[be_name] %[dst] %{+Q}[src,upper] %bi %si:%sp"';
   const got: Record<string, string[]> = {};
   for (const who of ['haproxy', 'halyard'] as const) {
-    const ports = [await freePort(), await freePort(), await freePort(), await freePort()];
+    const ports = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
     const cfg = join(dir, `${who}.cfg`);
     writeFileSync(cfg, [
       'global', '  log stdout format raw local0',
       'defaults', '  log global', '  mode http', '  timeout connect 1s', '  timeout client 5s', '  timeout server 5s',
       ...formats.flatMap((f, i) => [`frontend fe${i}`, `  bind 127.0.0.1:${ports[i]}`, `  log-format ${f}`, '  default_backend be']),
-      'frontend fet', '  mode tcp', `  bind 127.0.0.1:${ports[3]}`, `  log-format ${tcpFormat}`, '  default_backend bet',
+      'frontend fet', '  mode tcp', `  bind 127.0.0.1:${ports[4]}`, `  log-format ${tcpFormat}`, '  default_backend bet',
       'backend be', `  server s1 127.0.0.1:${bePort}`,
       'backend bet', '  mode tcp', `  server s1 127.0.0.1:${bePort}`, '',
     ].join('\n'));
@@ -225,10 +227,17 @@ t.test('log-format lines from haproxy and halyard match, HTTP and TCP', { skip: 
       }
     };
     const lines: string[] = [];
-    for (const [i, path] of [[0, '/a?b=1'], [1, '/j%20k?q="x"'], [2, '/p%20a?q="x"'], [3, '/tcp']] as const) {
+    for (const [i, path] of [[0, '/a?b=1'], [1, '/j%20k?q="x"'], [2, '/p%20a?q="x"'], [3, '/noq'], [4, '/tcp']] as const) {
       await ask(ports[i] as number, path);
       lines.push(await p.next());
     }
+    await new Promise<void>((res) => {
+      const c = connect(ports[3] as number, '127.0.0.1', () => c.write('garbage\r\n\r\n'));
+      c.on('data', () => undefined);
+      c.on('close', () => res());
+      c.on('error', () => res());
+    });
+    lines.push(await p.next());
     got[who] = lines;
   }
   // What differs by nature between two processes: client ports, dates, timers, byte counts (the
@@ -238,6 +247,7 @@ t.test('log-format lines from haproxy and halyard match, HTTP and TCP', { skip: 
     .replace(/ -?\d+\/-?\d+\/-?\d+\/-?\d+\/-?\d+ 200 \d+ /, ' TIMERS 200 B ')
     .replace(/ "127\.0\.0\.1" 7F000001 \d+ /, ' "127.0.0.1" 7F000001 PORT ')
     .replace(/"bp":\d+,/, '"bp":PORT,')
+    .replace(/^lead \d+ "127\.0\.0\.1" \d+ /, 'lead PORT "127.0.0.1" PORT ')
     // TCP: timers and byte counts
     .replace(/^T (\S+ \S+ \S+) -?\d+\/-?\d+\/-?\d+ \d+ \d+ /, 'T $1 TIMERS B U ');
   t.comment(JSON.stringify(got.haproxy));

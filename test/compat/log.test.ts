@@ -194,17 +194,20 @@ t.test('log-format lines from haproxy and halyard match, HTTP and TCP', { skip: 
     '"A %{+Q}ci %{+X}ci %{+Q}cp %{+Q}b %{+Q}r %{+E}r %{+Q,+E}HU %{+Q}CC %CC %{+Q}hr %hr %{+Q}ID %ID 100%%  two  spaces %HP %HPO %o %{+Q}o %ft %s %tsc %sq/%bq %{+Q}[be_name] end"',
     // leading separators, a URI without query (empty %HQ), and a bad request (<BADREQ> everywhere, no server connection)
     '"\\ \\ lead %{+Q}bp %{+Q}bi %bp %HQ %{+Q}HQ %HM %HU %HV %HP %r %{+Q}H %tsc %{+Q}s"',
+    // +E on variables and samples; samples are strings: quoted under +Q, +X ignored
+    '"E %{+E}HU %{+E,+Q}r %{+E}[env(HLY_LF_TEST)] %{+X}[dst_port,sub(1),add(1),mul(0)] %{+Q}[dst_port,mul(0)] %{+E}b"',
   ];
+  process.env.HLY_LF_TEST = 'a"b\\c]d';
   const tcpFormat = '"T %ci %ft %b/%s %Tw/%Tc/%Tt %B %U %ts %tsc %ac/%fc/%bc/%sc/%rc %sq/%bq %{+Q}[be_name] %[dst] %{+Q}[src,upper] %bi %si:%sp"';
   const got: Record<string, string[]> = {};
   for (const who of ['haproxy', 'halyard'] as const) {
-    const ports = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
+    const ports = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
     const cfg = join(dir, `${who}.cfg`);
     writeFileSync(cfg, [
       'global', '  log stdout format raw local0',
       'defaults', '  log global', '  mode http', '  timeout connect 1s', '  timeout client 5s', '  timeout server 5s',
       ...formats.flatMap((f, i) => [`frontend fe${i}`, `  bind 127.0.0.1:${ports[i]}`, `  log-format ${f}`, '  default_backend be']),
-      'frontend fet', '  mode tcp', `  bind 127.0.0.1:${ports[4]}`, `  log-format ${tcpFormat}`, '  default_backend bet',
+      'frontend fet', '  mode tcp', `  bind 127.0.0.1:${ports[5]}`, `  log-format ${tcpFormat}`, '  default_backend bet',
       'backend be', `  server s1 127.0.0.1:${bePort}`,
       'backend bet', '  mode tcp', `  server s1 127.0.0.1:${bePort}`, '',
     ].join('\n'));
@@ -227,7 +230,7 @@ t.test('log-format lines from haproxy and halyard match, HTTP and TCP', { skip: 
       }
     };
     const lines: string[] = [];
-    for (const [i, path] of [[0, '/a?b=1'], [1, '/j%20k?q="x"'], [2, '/p%20a?q="x"'], [3, '/noq'], [4, '/tcp']] as const) {
+    for (const [i, path] of [[0, '/a?b=1'], [1, '/j%20k?q="x"'], [2, '/p%20a?q="x"'], [3, '/noq'], [4, '/a]b\\c?x=[1]'], [5, '/tcp']] as const) {
       await ask(ports[i] as number, path);
       lines.push(await p.next());
     }

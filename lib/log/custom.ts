@@ -5,7 +5,8 @@
 // - a run of spaces in the format is one separator, printed only after something that printed
 //   (so %hr/%hs, which print nothing without captures, do not leave double spaces);
 // - a missing value prints '-', or "" under +Q; numbers are never quoted;
-// - +X prints %ci/%fi as 8 hex digits, %cp/%fp/%pid as 4 and %Ts as 8; other variables ignore it;
+// - +X prints %ci/%fi/%bi/%si as 8 hex digits, %cp/%fp/%bp/%sp/%pid/%rt as 4 and %Ts as 8; other
+//   variables and samples ignore it (a sample is a string: +Q quotes it even when numeric);
 // - +E escapes '"', '\' and ']' with a backslash; %{...}o sets the flags of all later nodes.
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
@@ -85,7 +86,6 @@ function reqWord(r: SessionRecord, http: boolean, uriMax: number, i: number): st
 export function compileLogLine(fmt: LogFormat, px: ProxyConfig, pid: number, uriMax: number): LineBuilder {
   const nodes: Node[] = [];
   let base: Flags = { q: false, x: false, e: false };
-  let needTxn = false;
   const host = hostname();
   for (const p of fmt.parts) {
     if ('lit' in p) {
@@ -98,7 +98,6 @@ export function compileLogLine(fmt: LogFormat, px: ProxyConfig, pid: number, uri
     }
     const fl = parseFlags(p.opts, base);
     if ('expr' in p) {
-      needTxn = true;
       const f = compileSample(p.expr, { px, backend: () => undefined });
       nodes.push({ k: 'str', fl, f: (r, http) => f(fakeTxn(r, http, uriMax)) });
       continue;
@@ -171,7 +170,6 @@ export function compileLogLine(fmt: LogFormat, px: ProxyConfig, pid: number, uri
       default: throw new Error(`log-format variable '%${p.var}' reached the log compiler`);
     }
   }
-  void needTxn;
   return (rec, http) => {
     let out = '';
     let lastSpace = true;

@@ -5,7 +5,8 @@
  * allocating; the log record is built only when a logger is enabled.
  */
 import type { Server } from '../../backends/server.js';
-import type { HttpRecord } from '../../lib/log/record.js';
+import type { HttpRecord, SessionRecord } from '../../lib/log/record.js';
+import { nextStreamId } from '../../lib/log/stream-id.js';
 import type { HttpSession } from './session.js';
 
 /** The hrsp counter a status counts in: 1xx..5xx, anything else "other". */
@@ -70,6 +71,21 @@ export function logTxn(s: HttpSession): void {
     srvconn: srv === null ? 0 : srv.served, retries: s.retries, redispatched: s.redispatched,
     srvQueue: s.srvQueue, backendQueue: s.beQueue,
     requestLine: s.requestLine === '' ? '<BADREQ>' : s.requestLine,
+    streamId: s.streamId >= 0 ? s.streamId : (s.streamId = nextStreamId()),
   };
+  const ca = s.connAddrs;
+  if (ca !== null) {
+    rec.beIp = ca.beIp; rec.bePort = ca.bePort; rec.srvIp = ca.srvIp; rec.srvPort = ca.srvPort;
+    s.connAddrs = null;
+  }
   logger.http(rec);
+}
+
+/** What a unique-id-format reads (UNIQUE_ID_VARS), the same values logTxn puts in the record. */
+export function uniqueIdInput(s: HttpSession): SessionRecord {
+  if (s.streamId < 0) s.streamId = nextStreamId();
+  return {
+    clientIp: s.addrs.srcIp, clientPort: s.addrs.srcPort, frontendIp: s.addrs.dstIp, frontendPort: s.addrs.dstPort,
+    acceptDate: s.reqStartMs < 0 ? s.idleFromMs : s.reqStartMs, frontend: s.fe.name, streamId: s.streamId,
+  } as SessionRecord;
 }

@@ -4,6 +4,7 @@
  * from the configuration is compiled here once: timeouts, connection mode, X-Forwarded-For,
  * error pages, rules and routing (per frontend and per backend).
  */
+import { uniqueIdBuilder, type LineBuilder } from '../../lib/log/custom.js';
 import type { Socket } from 'node:net';
 import type { CookiePersistence } from '../../backends/persistence/cookie.js';
 import type { BindConfig, ProxyConfig } from '../../lib/config/model.js';
@@ -88,6 +89,8 @@ export class HttpFrontend extends FrontendBase {
   readonly monitorUri: string | null;
   /** what the parsers of this frontend's sessions and their server connections accept */
   readonly limits: H1Limits;
+  /** `unique-id-header` with a `unique-id-format`: the header sent to servers, and its value */
+  readonly uniqueIdHeader: { readonly name: string; readonly build: LineBuilder } | null;
 
   constructor(cfg: HttpFrontendConfig, global: GlobalLimit) {
     super(cfg.px.name, cfg.id, 'http', cfg.binds, cfg.maxconn, global);
@@ -100,6 +103,10 @@ export class HttpFrontend extends FrontendBase {
     this.forwardfor = cfg.forwardfor;
     this.errorPage = cfg.errorPage;
     this.monitorUri = cfg.px.monitorUri ?? null;
+    const uidName = cfg.px.options.uniqueIdHeader;
+    const uid = uidName === undefined ? null : uniqueIdBuilder(cfg.px, process.pid);
+    // header names go out in lower case, as HAProxy's H1 output writes them
+    this.uniqueIdHeader = uidName === undefined || uid === null ? null : { name: uidName.toLowerCase(), build: uid };
     this.stats = cfg.stats;
     this.limits = cfg.limits ?? DEFAULT_H1_LIMITS;
     this.connMode = connMode(cfg.px);

@@ -20,6 +20,8 @@
  * Beside this file: dispatch.ts chooses the server (cookie, balancing, queues, retries and
  * redispatch after a failed connect), accounting.ts keeps the counters and writes the log line.
  */
+import { nextStreamId } from '../../lib/log/stream-id.js';
+import { uniqueIdInput } from './accounting.js';
 import type { Socket } from 'node:net';
 import { ConnAddrs } from '../../lib/net/addrs.js';
 import { proxyAccepted, proxyRefused, proxyWaitFor, type ProxyWait } from '../../lib/net/proxy-accept.js';
@@ -130,6 +132,10 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
   headMs = -1;
   assignedMs = -1;
   connectedMs = -1;
+  /** the process-wide stream number of the current request (%rt), -1 before its head arrived */
+  streamId = -1;
+  /** the server connection's addresses, read only when the log format prints them (%bi %bp %si %sp) */
+  connAddrs: { beIp: string; bePort: number; srvIp: string; srvPort: number } | null = null;
   respMs = -1;
   /** the request line for the log line (accounting.ts) */
   requestLine = '';
@@ -499,6 +505,7 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
     const fe = this.fe;
     const txn = this.txn;
     txn.reset(this.req);
+    this.streamId = nextStreamId();
     if (fe.tcpContent !== null && rejects(fe.tcpContent, this.l4Facts())) {
       // before the HTTP analysers: haproxy logs no request line and counts no request
       if (fe.logsRequest) this.logRequestStart();
@@ -658,6 +665,10 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
     const bh = this.bh as BackendHttp;
     sc.uses++;
     sc.resetResponse();
+    if (this.fe.logger.wantsConnAddrs === true) {
+      const k = sc.sock;
+      this.connAddrs = { beIp: k.localAddress ?? '', bePort: k.localPort ?? 0, srvIp: k.remoteAddress ?? '', srvPort: k.remotePort ?? 0 };
+    }
     sc.setTimeout(brt.timeouts.server);
     this.phase = XFER;
     const modeKeep = this.fe.connMode === MODE_KAL && bh.mode === MODE_KAL;
@@ -697,6 +708,8 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
     const req = this.req;
     // haproxy's H1 mux writes its connection header after every other field
     let extra = xffHeader(this.fe.forwardfor, bh.forwardfor, this.addrs, txn) ?? '';
+    const uid = this.fe.uniqueIdHeader;
+    if (uid !== null) extra = uid.name + ': ' + uid.build(uniqueIdInput(this), true) + '\r\n' + extra;
     const upgrade = req.wantsUpgrade();
     if (upgrade) extra += '';
     else if (!keepServer) extra += 'connection: close\r\n';
@@ -1162,6 +1175,7 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
     this.headMs = -1;
     this.assignedMs = -1;
     this.connectedMs = -1;
+    this.streamId = -1;
     this.respMs = -1;
     this.requestLine = '';
     this.logged = false;

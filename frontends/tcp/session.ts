@@ -10,6 +10,7 @@
  * letter says who ended the session (C client, S server, c/s their timeouts, '-' normal), the
  * second in which phase (Q queue, C connect, D data).
  */
+import { nextStreamId } from '../../lib/log/stream-id.js';
 import { connect as netConnect, type Socket } from 'node:net';
 import { addrBytes } from '../../backends/balance/addr.js';
 import type { PickContext, ByteSlice } from '../../backends/balance/types.js';
@@ -66,6 +67,10 @@ export class TcpSession implements PendNode, ServerSession {
   readonly acceptMs = Date.now();
   assignedMs = -1;
   establishedMs = -1;
+  /** the process-wide stream number (%rt) */
+  readonly streamId = nextStreamId();
+  /** the server connection's addresses, read only when the log format prints them (%bi %bp %si %sp) */
+  connAddrs: { beIp: string; bePort: number; srvIp: string; srvPort: number } | null = null;
   bytesIn = 0;
   bytesOut = 0;
   termCause = '-';
@@ -303,6 +308,9 @@ export class TcpSession implements PendNode, ServerSession {
     const sock = this.server as Socket;
     this.phase = P_DATA;
     this.establishedMs = Date.now();
+    if (this.fe.logger.wantsConnAddrs === true) {
+      this.connAddrs = { beIp: sock.localAddress ?? '', bePort: sock.localPort ?? 0, srvIp: sock.remoteAddress ?? '', srvPort: sock.remotePort ?? 0 };
+    }
     const t = brt.targets.get(this.srv as Server);
     if (t !== undefined && t.sendProxy !== null) {
       sock.write(clientProxyHeader(t.sendProxy, this.addrs));
@@ -451,7 +459,8 @@ export class TcpSession implements PendNode, ServerSession {
       termState: this.termCause + this.termPhase,
       actconn: this.fe.global.cur, feconn: this.fe.counters.cur, beconn: brt === null ? 0 : brt.beconn,
       srvconn: srv === null ? 0 : srv.served, retries: this.retries, redispatched: this.redispatched,
-      srvQueue: this.srvQueue, backendQueue: this.beQueue,
+      srvQueue: this.srvQueue, backendQueue: this.beQueue, streamId: this.streamId,
+      ...(this.connAddrs !== null ? this.connAddrs : {}),
     };
   }
 }

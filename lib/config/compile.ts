@@ -5,7 +5,7 @@ import type { ProxyConfig } from './model.js';
 import type { ConfigParser } from './parser.js';
 import { serverPostChecks } from './keywords/server-post.js'; // kw-server: duplicate names, track
 import { finalizeChecks } from './keywords/checks.js';
-import { parseLogFormat } from './keywords/logformat.js';
+import { logLineUnsupported, parseLogFormat } from './keywords/logformat.js';
 
 const post = (severity: Diag['severity'], code: Diag['code'], message: string, extra?: Partial<Diag>): Diag => ({
   severity, code, message, style: 'none', ...extra,
@@ -69,6 +69,31 @@ export function postChecks(p: ConfigParser): Diag[] {
           out.push(post('alert', 'HLY_CFG_REFERENCE', `http frontend '${px.name}' (${px.loc.file}:${px.loc.line}) tries to use incompatible tcp backend '${target.name}' (${target.loc.file}:${target.loc.line}) in a 'use_backend' rule (see 'mode').`));
         }
       }
+      const lfmt = px.options.logFormat;
+      if (lfmt !== undefined) {
+        // kw-log: compiled here, after parsing, as HAProxy does; only the 'logs' checkpoint (bit 18)
+        // applies, whatever the mode (req.hdr is refused there: HAProxy has freed the request)
+        const lf = parseLogFormat(lfmt.raw, 1 << 18, p.opts.baseDir, { tcp: px.mode !== 'http' });
+        if ('err' in lf) {
+          out.push(post('alert', 'HLY_CFG_BAD_ARG', `failed to parse log-format : ${lf.err}`, { style: 'Parsing-tight', loc: lfmt.loc }));
+        } else if ('unsupported' in lf) {
+          out.push(post('alert', 'HLY_CFG_UNSUPPORTED', `${lf.unsupported} in a log-format is not supported by Halyard.`, { style: 'parsing', loc: lfmt.loc }));
+        } else {
+          const bad = logLineUnsupported(lf);
+          if (bad !== undefined) out.push(post('alert', 'HLY_CFG_UNSUPPORTED', `${bad} in a log-format is not supported by Halyard.`, { style: 'parsing', loc: lfmt.loc }));
+        }
+      }
+      const uid = px.options.uniqueIdFormat;
+      if (uid !== undefined) {
+        // kw-log: HAProxy compiles it at the http-request header checkpoint (bit 3)
+        const lf = parseLogFormat(uid.raw, 1 << 3, p.opts.baseDir, { tcp: px.mode !== 'http' });
+        if ('err' in lf) {
+          out.push(post('alert', 'HLY_CFG_BAD_ARG', `failed to parse unique-id : ${lf.err}`, { style: 'Parsing-tight', loc: uid.loc }));
+        } else {
+          const bad = 'unsupported' in lf ? lf.unsupported : logLineUnsupported(lf, true);
+          if (bad !== undefined) out.push(post('alert', 'HLY_CFG_UNSUPPORTED', `${bad} in a unique-id-format is not supported by Halyard.`, { style: 'parsing', loc: uid.loc }));
+        }
+      }
       if (px.mode === 'tcp') {
         if (px.options.httplog) {
           // kw-proxy: HAProxy names the line of the `option httplog`
@@ -121,7 +146,7 @@ export function postChecks(p: ConfigParser): Diag[] {
       }));
     }
     const logCount = px.logs.reduce((n, l) => n + (l.target === 'global' ? p.global.logs.length : 1), 0);
-    if (fe(px) && (px.options.httplog || px.options.tcplog) && logCount === 0) {
+    if (fe(px) && (px.options.httplog || px.options.tcplog || px.options.logFormat !== undefined) && logCount === 0) {
       out.push(post('warning', 'HLY_CFG_PLACEMENT', `log format ignored for ${kindWord(px)} '${px.name}' since it has no log address.`));
     }
   }

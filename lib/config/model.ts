@@ -320,6 +320,11 @@ export interface ProxyOptions {
   /** where `option httplog` was given, for the post-parse "not usable" warning (kw-proxy) */
   httplogLoc?: Loc;
   tcplog: boolean;
+  /** `log-format`, as written (compiled after parsing); unset when httplog/tcplog came later */
+  logFormat?: { readonly raw: string; readonly loc: Loc };
+  /** `unique-id-format` as written (compiled after parsing) and `unique-id-header` */
+  uniqueIdFormat?: { readonly raw: string; readonly loc: Loc };
+  uniqueIdHeader?: string;
   dontlognull: boolean;
   forwardfor?: { except?: string; header: string; ifNone: boolean };
   /** connection mode as written: keep-alive (default), server-close, close */

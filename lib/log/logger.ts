@@ -14,6 +14,9 @@ import {
   type HeaderMeta, type LogFormat, type LogLevel,
 } from './header.js';
 import type { HttpRecord, SessionLogger, SessionRecord } from './record.js';
+import { compileLogLine, type LineBuilder } from './custom.js';
+import { parseLogFormat } from '../config/keywords/logformat.js';
+import { dirname } from 'node:path';
 import { SinkRegistry, type Sink } from './sinks.js';
 import { nowUs } from './time.js';
 
@@ -70,12 +73,15 @@ export class TargetList {
   }
 }
 
-type LineKind = 'none' | 'tcplog' | 'httplog' | 'clf';
+const CONN_ADDR_VARS: ReadonlySet<string> = new Set(['bi', 'bp', 'si', 'sp']);
+
+type LineKind = 'none' | 'tcplog' | 'httplog' | 'clf' | 'custom';
 
 /** A proxy's logger: session lines at 'info', events at the level they are given. */
 export class ProxyLogger implements SessionLogger {
   readonly enabled: boolean;
   readonly logsAccept: boolean;
+  readonly wantsConnAddrs: boolean = false;
   private readonly kind: LineKind;
   private readonly dontlognull: boolean;
   private readonly name: string;
@@ -84,15 +90,27 @@ export class ProxyLogger implements SessionLogger {
   /** bytes of the request line kept (tune.http.logurilen) */
   private readonly uriMax: number;
 
-  constructor(readonly targets: TargetList, px: ProxyConfig | null, uriMax: number = REQURI_MAX) {
+  /** the compiled `log-format` line, when the proxy has one */
+  private readonly custom: LineBuilder | null = null;
+
+  constructor(readonly targets: TargetList, px: ProxyConfig | null, uriMax: number = REQURI_MAX, pid: number = process.pid) {
     this.uriMax = uriMax;
     const has = targets.size > 0;
     const o = px?.options;
     const http = px?.mode === 'http';
+    const lf = o?.logFormat;
+    if (px !== null && lf !== undefined && px.kind !== 'backend') {
+      // checked after parsing (lib/config/compile.ts); failing here would be a Halyard bug
+      const parsed = parseLogFormat(lf.raw, 1 << 18, dirname(lf.loc.file), { tcp: !http });
+      if (!('parts' in parsed)) throw new Error(`${lf.loc.file}:${lf.loc.line}: log-format reached the logger unchecked`);
+      this.custom = compileLogLine(parsed, px, pid, uriMax);
+      this.wantsConnAddrs = has && parsed.parts.some((p) => 'var' in p && CONN_ADDR_VARS.has(p.var));
+    }
     // HAProxy falls back to tcplog for `option httplog` on a tcp-mode proxy (with a warning)
     this.kind = o === undefined ? 'none'
-      : o.httplog ? (http ? (o.httplogClf ? 'clf' : 'httplog') : 'tcplog')
-        : o.tcplog ? 'tcplog' : 'none';
+      : this.custom !== null ? 'custom'
+        : o.httplog ? (http ? (o.httplogClf ? 'clf' : 'httplog') : 'tcplog')
+          : o.tcplog ? 'tcplog' : 'none';
     this.enabled = has && this.kind !== 'none';
     this.logsAccept = has && this.kind === 'none' && px !== null;
     this.dontlognull = o?.dontlognull ?? false;
@@ -112,12 +130,13 @@ export class ProxyLogger implements SessionLogger {
 
   tcp(rec: SessionRecord): void {
     if (!this.enabled || (this.dontlognull && rec.bytesUploaded === 0)) return;
-    this.targets.send(LOG_INFO, tcplogLine(rec));
+    this.targets.send(LOG_INFO, this.custom !== null ? this.custom(rec, false) : tcplogLine(rec));
   }
 
   http(rec: HttpRecord): void {
     if (!this.enabled || (this.dontlognull && rec.bytesUploaded === 0)) return;
-    const line = this.kind === 'httplog' ? httplogLine(rec, this.uriMax) : this.kind === 'clf' ? httplogClfLine(rec, this.uriMax) : tcplogLine(rec);
+    const line = this.kind === 'httplog' ? httplogLine(rec, this.uriMax) : this.kind === 'clf' ? httplogClfLine(rec, this.uriMax)
+      : this.custom !== null ? this.custom(rec, true) : tcplogLine(rec);
     this.targets.send(LOG_INFO, line);
   }
 
@@ -161,7 +180,7 @@ export class LogSystem {
   forProxy(px: ProxyConfig): ProxyLogger {
     let l = this.loggers.get(px.name);
     if (l === undefined) {
-      l = new ProxyLogger(new TargetList(this.compile(px.logs, this.globalTargets), this.meta), px, this.uriMax);
+      l = new ProxyLogger(new TargetList(this.compile(px.logs, this.globalTargets), this.meta), px, this.uriMax, this.pid);
       this.loggers.set(px.name, l);
     }
     return l;

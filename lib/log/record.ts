@@ -38,6 +38,16 @@ export interface SessionRecord {
   /** server and backend queue lengths when the session was queued (%sq/%bq) */
   srvQueue: number;
   backendQueue: number;
+  /**
+   * The server connection's local and remote addresses (%bi:%bp, %si:%sp), filled only when the
+   * log format prints them (SessionLogger.wantsConnAddrs); absent = no connection ('-').
+   */
+  /** the process-wide stream number (%rt); sessions always fill it */
+  streamId?: number;
+  beIp?: string;
+  bePort?: number;
+  srvIp?: string;
+  srvPort?: number;
 }
 
 /** The fields an HTTP session adds (option httplog). */
@@ -66,6 +76,8 @@ export interface SessionLogger {
    * inside tcp()/http() (a session with bytesUploaded === 0 is skipped).
    */
   readonly enabled: boolean;
+  /** true when the log line prints the server connection's addresses: sessions then fill beIp..srvPort */
+  readonly wantsConnAddrs?: boolean;
   /** true when the frontend logs at accept time instead (log targets but no tcplog/httplog) */
   readonly logsAccept: boolean;
   /** HAProxy's accept-time line: "Connect from 127.0.0.1:56548 to 127.0.0.1:80 (fe/TCP)"; no-op unless logsAccept */

@@ -3,12 +3,42 @@
 import type { LogFormat, LogFormatPart } from '../model.js';
 import { parseSample } from './sample.js';
 
-/** %x variables HAProxy 2.6 knows (log-format aliases). */
+/** %x variables HAProxy 2.6 knows (log-format aliases), as its 2.6.12 binary accepts them. */
 const LF_VARS: ReadonlySet<string> = new Set([
-  'o', 'ci', 'cp', 'fi', 'fp', 'fc', 'bi', 'bp', 'bc', 'si', 'sp', 'sc', 't', 'tr', 'trg', 'trl', 'Ts', 'ms', 'us',
-  'f', 'ft', 'fn', 'b', 's', 'Th', 'Ti', 'Tw', 'Tc', 'Tr', 'Tq', 'Ta', 'Td', 'Tt', 'Tu', 'TR', 'TT', 'B', 'U', 'CC',
-  'CS', 'ST', 'ts', 'tsc', 'ac', 'rc', 'sq', 'bq', 'hr', 'hrl', 'hs', 'hsl', 'hm', 'hu', 'hp', 'hpq', 'hq', 'hv',
-  'r', 'ID', 'pid', 'H', 'rt', 'lc', 'rt', 'sslv', 'sslc', 'Tl',
+  'o', 'ci', 'cp', 'fi', 'fp', 'fc', 'bi', 'bp', 'bc', 'si', 'sp', 'sc', 't', 'tr', 'trg', 'trl', 'Ts', 'ms',
+  'f', 'ft', 'b', 's', 'Th', 'Ti', 'Tw', 'Tc', 'Tr', 'Tq', 'Ta', 'Td', 'Tt', 'Tu', 'TR', 'B', 'U', 'CC',
+  'CS', 'ST', 'ts', 'tsc', 'ac', 'rc', 'sq', 'bq', 'hr', 'hrl', 'hs', 'hsl', 'HM', 'HU', 'HP', 'HPO', 'HQ', 'HV',
+  'r', 'ID', 'pid', 'H', 'rt', 'lc', 'sslv', 'sslc', 'Tl',
+]);
+
+/** Variables HAProxy refuses outside `mode http`: "format variable 'r' is reserved for HTTP mode." */
+const HTTP_VARS: ReadonlySet<string> = new Set([
+  'tr', 'trg', 'trl', 'Ti', 'Tr', 'Tq', 'Ta', 'TR', 'CC', 'CS', 'HM', 'HU', 'HP', 'HPO', 'HQ', 'HV', 'r',
+]);
+
+/** Variables Halyard's log lines can print (lib/log/custom.ts); the others are refused at load. */
+export const LOG_LINE_VARS: ReadonlySet<string> = new Set([
+  'o', 'ci', 'cp', 'fi', 'fp', 'fc', 'bi', 'bp', 'bc', 'si', 'sp', 'sc', 't', 'tr', 'trg', 'Ts', 'ms', 'f', 'ft', 'b', 's',
+  'Th', 'Ti', 'Tw', 'Tc', 'Tr', 'Tq', 'Ta', 'Tt', 'TR', 'B', 'U', 'CC', 'CS', 'ST', 'ts', 'tsc', 'ac', 'rc',
+  'sq', 'bq', 'hr', 'hrl', 'hs', 'hsl', 'HM', 'HU', 'HP', 'HPO', 'HQ', 'HV', 'r', 'ID', 'pid', 'H', 'sslv', 'sslc',
+  'rt',
+]);
+
+/**
+ * What a unique-id-format can use in Halyard: values known when the request arrives and the same
+ * at log time, so the header sent to the server and %ID in the log are built alike.
+ */
+export const UNIQUE_ID_VARS: ReadonlySet<string> = new Set([
+  'o', 'ci', 'cp', 'fi', 'fp', 'f', 'ft', 't', 'Ts', 'ms', 'pid', 'H', 'rt',
+]);
+export const UNIQUE_ID_FETCHES: ReadonlySet<string> = new Set([
+  'always_true', 'always_false', 'src', 'src_port', 'dst', 'dst_port', 'fe_name', 'str', 'int', 'env',
+]);
+
+/** Sample fetches a log line can evaluate at log time on the transaction (the others are refused). */
+export const LOG_LINE_FETCHES: ReadonlySet<string> = new Set([
+  'always_true', 'always_false', 'src', 'src_port', 'dst', 'dst_port', 'method', 'fe_name', 'be_name', 'srv_name',
+  'str', 'int', 'env',
 ]);
 
 const NEED_REQ = (1 << 3) | (1 << 7);
@@ -17,7 +47,7 @@ const NEED_RES = (1 << 12) | (1 << 16);
 /** Parse `s`; `where` is the checkpoint mask of the rule (fetches unusable there are errors). */
 export type LfResult = LogFormat | { readonly err: string } | { readonly unsupported: string };
 
-export function parseLogFormat(s: string, where: number, baseDir: string): LfResult {
+export function parseLogFormat(s: string, where: number, baseDir: string, mode: { tcp?: boolean } = {}): LfResult {
   const fail = (err: string): LfResult => ({ err });
   const parts: LogFormatPart[] = [];
   let lit = '';
@@ -74,6 +104,7 @@ export function parseLogFormat(s: string, where: number, baseDir: string): LfRes
     if (!LF_VARS.has(name)) {
       return fail(`no such format variable '${name === '' ? s.slice(i) : name}'. If you wanted to emit the '%' character verbatim, you need to use '%%'.`);
     }
+    if (mode.tcp === true && HTTP_VARS.has(name)) return fail(`format variable '${name}' is reserved for HTTP mode.`);
     flush();
     parts.push({ var: name, ...(opts !== undefined ? { opts } : {}) });
     i += name.length;
@@ -82,3 +113,14 @@ export function parseLogFormat(s: string, where: number, baseDir: string): LfRes
   return { raw: s, parts };
 }
 
+
+/** The first variable or fetch of a compiled log-format that Halyard's log lines cannot print. */
+export function logLineUnsupported(fmt: LogFormat, uniqueId = false): string | undefined {
+  const vars = uniqueId ? UNIQUE_ID_VARS : LOG_LINE_VARS;
+  const fetches = uniqueId ? UNIQUE_ID_FETCHES : LOG_LINE_FETCHES;
+  for (const p of fmt.parts) {
+    if ('var' in p && !vars.has(p.var)) return `log-format variable '%${p.var}'`;
+    if ('expr' in p && !fetches.has(p.expr.fetch)) return `sample fetch '${p.expr.fetch}'`;
+  }
+  return undefined;
+}

@@ -103,7 +103,8 @@ function connMode(c: ProxyKwContext, mode: 'keep-alive' | 'server-close' | 'clos
 function logOverride(c: ProxyKwContext, now: string): Verdict | undefined {
   const o = c.px.options;
   if (c.px.kind !== 'defaults') return undefined;
-  const prev = o.httplog ? (o.httplogClf ? 'option httplog clf' : 'option httplog') : o.tcplog ? 'option tcplog' : undefined;
+  const prev = o.logFormat !== undefined ? 'log-format'
+    : o.httplog ? (o.httplogClf ? 'option httplog clf' : 'option httplog') : o.tcplog ? 'option tcplog' : undefined;
   if (prev === undefined) return undefined;
   return warning('HLY_CFG_PLACEMENT', `'${now}' overrides previous '${prev}' in 'defaults' section.`, { style: 'parsing-tight' });
 }
@@ -189,6 +190,7 @@ function parseOption(c: ProxyKwContext): ParseResult {
       const o = logOverride(c, clf === 'clf' ? 'option httplog clf' : 'option httplog');
       if (o !== undefined) out.push(o);
       px.options.httplog = true;
+      delete px.options.logFormat;
       px.options.httplogLoc = c.loc;
       px.options.httplogClf = clf === 'clf';
       px.options.tcplog = false;
@@ -200,6 +202,7 @@ function parseOption(c: ProxyKwContext): ParseResult {
       const o = logOverride(c, 'option tcplog');
       if (o !== undefined) out.push(o);
       px.options.tcplog = true;
+      delete px.options.logFormat;
       px.options.httplog = false;
       px.options.httplogClf = false;
       const e = optArgs(c);
@@ -229,6 +232,43 @@ function parseOption(c: ProxyKwContext): ParseResult {
   return alert('HLY_CFG_UNKNOWN_KEYWORD', best !== undefined ? `unknown option '${name}'; did you mean '${best}' maybe ?` : `unknown option '${name}'.`);
 }
 
+/**
+ * `log-format <string>`: one word (spaces escaped), replacing `option httplog`/`tcplog` and being
+ * replaced by them, whichever comes last. The string is compiled after parsing (compile.ts), as
+ * HAProxy does; a backend ignores it with a warning.
+ */
+function parseLogFormatKw(c: ProxyKwContext): ParseResult {
+  const fmt = c.a[1];
+  if (fmt === undefined || fmt === '') return alert('HLY_CFG_BAD_ARG', `log-format expects an argument.`);
+  if (c.a.length > 2 && c.a.slice(2).some((w) => w !== '')) {
+    return alert('HLY_CFG_BAD_ARG', `log-format expects only one argument, don't forget to escape spaces!`);
+  }
+  const px = c.px;
+  if (px.kind === 'backend') return warning('HLY_CFG_PLACEMENT', `backend '${px.name}' : 'log-format' directive is ignored in backends.`);
+  const o = logOverride(c, 'log-format');
+  px.options.logFormat = { raw: fmt, loc: c.loc };
+  px.options.httplog = false;
+  px.options.httplogClf = false;
+  px.options.tcplog = false;
+  return o;
+}
+
+/** `unique-id-format <string>` (one word) and `unique-id-header <name>` (extra words ignored, as HAProxy). */
+function parseUniqueId(c: ProxyKwContext): ParseResult {
+  const kw = c.a[0] ?? '';
+  const v = c.a[1];
+  if (v === undefined || v === '') return alert('HLY_CFG_BAD_ARG', `${kw} expects an argument.`);
+  if (kw === 'unique-id-header') { c.px.options.uniqueIdHeader = v; return undefined; }
+  if (c.a.length > 2 && c.a.slice(2).some((w) => w !== '')) {
+    return alert('HLY_CFG_BAD_ARG', `${kw} expects only one argument, don't forget to escape spaces!`);
+  }
+  c.px.options.uniqueIdFormat = { raw: v, loc: c.loc };
+  return undefined;
+}
+
 export const optionRows: ProxyRows = [
+  { name: 'unique-id-format', cap: 'any', defaults: 'yes', parse: parseUniqueId },
+  { name: 'unique-id-header', cap: 'any', defaults: 'yes', parse: parseUniqueId },
   { name: 'option', cap: 'any', defaults: 'yes', parse: parseOption },
+  { name: 'log-format', cap: 'any', defaults: 'yes', parse: parseLogFormatKw },
 ];

@@ -114,14 +114,19 @@ function logLines(cmd: string, args: string[]): { lines: string[]; next(): Promi
   };
 }
 
-t.test('tune.http.logurilen cuts the request line of httplog and clf lines as haproxy does', { skip: skip || haveBuild() }, async (t) => {
+/** An origin that answers every request "ok" and closes. */
+async function okBackend(): Promise<{ backend: ReturnType<typeof createServer>; bePort: number }> {
   const backend = createServer((s) => {
     s.on('data', () => s.end('HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\nok'));
     s.on('error', () => undefined);
   });
   backend.listen(0, '127.0.0.1');
   await once(backend, 'listening');
-  const bePort = (backend.address() as AddressInfo).port;
+  return { backend, bePort: (backend.address() as AddressInfo).port };
+}
+
+t.test('tune.http.logurilen cuts the request line of httplog and clf lines as haproxy does', { skip: skip || haveBuild() }, async (t) => {
+  const { backend, bePort } = await okBackend();
   const dir = mkdtempSync(join(tmpdir(), 'halyard-logurilen-'));
   t.teardown(() => { backend.close(); rmSync(dir, { recursive: true, force: true }); });
 
@@ -170,13 +175,7 @@ t.test('tune.http.logurilen cuts the request line of httplog and clf lines as ha
 });
 
 t.test('log-format lines from haproxy and halyard match, HTTP and TCP', { skip: skip || haveBuild() }, async (t) => {
-  const backend = createServer((s) => {
-    s.on('data', () => s.end('HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\nok'));
-    s.on('error', () => undefined);
-  });
-  backend.listen(0, '127.0.0.1');
-  await once(backend, 'listening');
-  const bePort = (backend.address() as AddressInfo).port;
+  const { backend, bePort } = await okBackend();
   const dir = mkdtempSync(join(tmpdir(), 'halyard-logformat-'));
   t.teardown(() => { backend.close(); rmSync(dir, { recursive: true, force: true }); });
   const formats = [

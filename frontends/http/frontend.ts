@@ -13,6 +13,7 @@ import { DEFAULT_H1_LIMITS, ERROR_PAGES, type H1Limits } from '../../lib/http1/i
 import type { SessionLogger } from '../../lib/log/record.js';
 import type { BackendRuntime, UseServerRule } from '../../lib/runtime/backend-runtime.js';
 import { FrontendBase, type AcceptedOn, type GlobalLimit } from '../../lib/runtime/frontend.js';
+import type { TcpRuleOf } from '../../lib/runtime/tcp-rules.js';
 import type { ProxyRules, Router } from './hooks.js';
 import { HttpSession } from './session.js';
 import type { StatsEndpoint } from './stats-gate.js';
@@ -47,6 +48,8 @@ export interface BackendHttp {
   readonly persistence: CookiePersistence | null;
   /** `use-server` rules in order (empty: none) */
   readonly useServers: readonly UseServerRule<HttpTxn>[];
+  /** the backend's `tcp-request content` rules, on the request (null: none, or a listen's own) */
+  readonly tcpContent: readonly TcpRuleOf<HttpTxn>[] | null;
 }
 
 
@@ -74,6 +77,8 @@ export class HttpFrontend extends FrontendBase {
   readonly logsRequest: boolean;
   readonly router: Router;
   readonly rules: ProxyRules;
+  /** `tcp-request content` rules: haproxy runs them on each request's stream, the head parsed */
+  httpContent: readonly TcpRuleOf<HttpTxn>[] | null = null;
   readonly backendOf: (brt: BackendRuntime) => BackendHttp;
   readonly forwardfor: ForwardFor | null;
   readonly errorPage: (status: number) => Buffer;

@@ -27,7 +27,6 @@ import { ConnAddrs } from '../../lib/net/addrs.js';
 import { proxyAccepted, proxyRefused, proxyWaitFor, type ProxyWait } from '../../lib/net/proxy-accept.js';
 import type { ProxyError, ProxyWaitError } from '../../lib/net/proxy-proto.js';
 import { write } from '../../lib/net/fast-write.js';
-import type { L4Facts } from '../../lib/runtime/l4cond.js';
 import { rejects } from '../../lib/runtime/tcp-rules.js';
 import { useOnread } from '../../lib/net/onread.js';
 import { COPY_MIN, Copies, copyOf } from '../../lib/net/read-buffers.js';
@@ -506,7 +505,7 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
     const txn = this.txn;
     txn.reset(this.req);
     this.streamId = nextStreamId();
-    if (fe.tcpContent !== null && rejects(fe.tcpContent, this.l4Facts())) {
+    if (fe.httpContent !== null && rejects(fe.httpContent, txn)) {
       // before the HTTP analysers: haproxy logs no request line and counts no request
       if (fe.logsRequest) this.logRequestStart();
       this.requestLine = '<BADREQ>';
@@ -551,7 +550,7 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
     brt.rate.hit();
     brt.be.counters.reqTot++;
     // a listen's own requests ran its rules as the frontend's
-    if (brt.tcpContent !== null && brt.px !== fe.px && rejects(brt.tcpContent, this.l4Facts())) {
+    if (bh.tcpContent !== null && rejects(bh.tcpContent, txn)) {
       brt.be.counters.cumSess++; // haproxy counts the backend's session when it is chosen
       this.tcpContentRejected();
       countResp(this, null);
@@ -574,11 +573,6 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
     assign(this, null);
   }
 
-  /** Layer-4 facts for tcp-request content rules (the PROXY header's addresses behind accept-proxy). */
-  private l4Facts(): L4Facts {
-    const a = this.addrs;
-    return { src: a.srcIp, srcPort: a.srcPort, dstPort: a.dstPort };
-  }
 
   /**
    * `tcp-request content reject`: the connection closes without a reply. haproxy logs it with

@@ -114,7 +114,8 @@ export class BackendRuntime {
 
   constructor(readonly px: ProxyConfig, id: number) {
     this.name = px.name;
-    this.tcpContent = px.kind !== 'frontend' ? contentRules(px) : null;
+    // HTTP backends compile theirs on the request, per frontend (frontends/http/index.ts)
+    this.tcpContent = px.kind !== 'frontend' && px.mode === 'tcp' ? contentRules(px) : null;
     this.mode = px.mode;
     const algo = toAlgo(px);
     this.be = new Backend({

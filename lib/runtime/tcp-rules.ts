@@ -10,18 +10,25 @@
  * frontend's `dreq`, and closed without a reply.
  */
 import type { Socket } from 'node:net';
-import type { ProxyConfig, TcpRule } from '../config/model.js';
+import type { Condition, ProxyConfig, TcpRule } from '../config/model.js';
 import { HalyardError } from '../errors.js';
-import { compileL4Condition, plainIp, type L4Facts, type L4Pred } from './l4cond.js';
+import { compileL4Condition, plainIp, type L4Facts } from './l4cond.js';
 
-export interface L4Rule {
+/** A compiled rule; F is what its condition looks at (layer-4 facts, or an HTTP transaction). */
+export interface TcpRuleOf<F> {
   readonly reject: boolean;
   /** null: unconditional */
-  readonly cond: L4Pred | null;
+  readonly cond: ((f: F) => boolean) | null;
 }
+export type L4Rule = TcpRuleOf<L4Facts>;
 
 function compile(rules: readonly TcpRule[] | undefined, px: ProxyConfig): L4Rule[] {
-  return (rules ?? []).map((r) => ({ reject: r.action === 'reject', cond: r.cond === undefined ? null : compileL4Condition(r.cond, px.acls, true) }));
+  return compileWith(rules, (c) => compileL4Condition(c, px.acls, true));
+}
+
+/** Rules with conditions compiled by `cond` (HTTP mode: the HTTP ACL engine, on the request). */
+export function compileWith<F>(rules: readonly TcpRule[] | undefined, cond: (c: Condition) => (f: F) => boolean): TcpRuleOf<F>[] {
+  return (rules ?? []).map((r) => ({ reject: r.action === 'reject', cond: r.cond === undefined ? null : cond(r.cond) }));
 }
 
 /** A frontend's connection and session rules, or null when it has none. */
@@ -43,7 +50,7 @@ export function contentRules(px: ProxyConfig): readonly L4Rule[] | null {
 }
 
 /** True when the first rule whose condition holds is a reject. */
-export function rejects(rules: readonly L4Rule[], f: L4Facts): boolean {
+export function rejects<F>(rules: readonly TcpRuleOf<F>[], f: F): boolean {
   for (const r of rules) if (r.cond === null || r.cond(f)) return r.reject;
   return false;
 }
@@ -53,13 +60,16 @@ export function socketFacts(s: Socket): L4Facts {
   return { src: plainIp(s.remoteAddress), srcPort: s.remotePort ?? 0, dstPort: s.localPort ?? 0 };
 }
 
-/** The frontend side of a proxy's tcp-request rules, refusing what Halyard cannot run as haproxy does. */
-export function frontendTcpRules(px: ProxyConfig): { accept: AcceptRules | null; content: readonly L4Rule[] | null } {
+/**
+ * The frontend side of a proxy's tcp-request rules, refusing what Halyard cannot run as haproxy
+ * does. `content` is left out for HTTP frontends, which compile theirs on the request.
+ */
+export function frontendTcpRules(px: ProxyConfig, withContent = true): { accept: AcceptRules | null; content: readonly L4Rule[] | null } {
   const t = px.tcpRequest;
   const first = t?.session[0];
   if (first !== undefined && px.binds.some((b) => b.options.acceptProxy === true)) {
     // haproxy runs session rules on the PROXY header's addresses; Halyard checks them at accept
     throw new HalyardError('HLY_CFG_UNSUPPORTED', `${first.loc.file}:${first.loc.line} : 'tcp-request session' rules on a frontend with 'accept-proxy' binds are not supported by Halyard yet.`);
   }
-  return { accept: acceptRules(px), content: contentRules(px) };
+  return { accept: acceptRules(px), content: withContent ? contentRules(px) : null };
 }

@@ -19,7 +19,7 @@ type Mode = 'tcp' | 'http';
  * visited quietly: haproxy closes at once, and bytes it had not read would turn its FIN into a
  * reset, depending on which came first.
  */
-function visit(port: number, mode: Mode, quiet: boolean): Promise<string> {
+function visit(port: number, mode: Mode, quiet: boolean, path = '/x'): Promise<string> {
   return new Promise((resolve) => {
     const s = connect(port, '127.0.0.1');
     let got = '';
@@ -31,7 +31,7 @@ function visit(port: number, mode: Mode, quiet: boolean): Promise<string> {
       resolve(what);
     };
     s.setEncoding('latin1');
-    s.on('connect', () => { if (!quiet) s.write(mode === 'tcp' ? 'hello\n' : 'GET /x HTTP/1.1\r\nhost: x\r\n\r\n'); });
+    s.on('connect', () => { if (!quiet) s.write(mode === 'tcp' ? 'hello\n' : `GET ${path} HTTP/1.1\r\nhost: x\r\n\r\n`); });
     s.on('data', (d: string) => {
       got += d;
       if (mode === 'tcp' ? got.includes('\n') : got.endsWith('\r\n\r\nok')) end(got.split(/\r?\n/)[0] ?? '');
@@ -63,7 +63,7 @@ frontend fe
     tcp-request session reject if { dst_port ${p.s} }
     tcp-request content reject unless { src 127.0.0.0/8 }
     tcp-request content reject if { dst_port ${p.t} } !{ src 10.0.0.0/8 }
-    default_backend be
+${mode === 'http' ? '    # in HTTP mode the rules see the parsed request\n    tcp-request content reject if { path_beg /admin }\n' : ''}    default_backend be
 frontend fe2
     bind 127.0.0.1:${p.b}
     default_backend be2
@@ -106,12 +106,16 @@ async function run(kind: ProxyKind, mode: Mode): Promise<string[]> {
   try {
     for (const [name, port] of [['connection reject', p.c], ['session reject', p.s], ['content reject', p.t], ['accepted', p.a], ['backend content reject', p.b]] as const) {
       out.push(`${name}: ${await visit(port, mode, name === 'session reject')}`);
+      if (name === 'accepted' && mode === 'http') {
+        out.push(`path rule: ${await visit(port, mode, false, '/admin/x')}`);
+        await until(async () => /^CurrConns: 0$/m.test(await cli(`127.0.0.1:${p.probe}`, 'show info')), 'no connection left');
+      }
       // haproxy frees a refused connection just after its FIN or reset: the next log line's
       // actconn/feconn would count it or not, so each visit starts on a proxy with none left
       await until(async () => /^CurrConns: 0$/m.test(await cli(`127.0.0.1:${p.probe}`, 'show info')), 'no connection left');
     }
-    // three sessions reached the content stage (the served one and two rejections): three lines
-    await sink.count(3);
+    // the sessions that reached the content stage (the served one and the rejections) are logged
+    await sink.count(mode === 'http' ? 4 : 3);
     out.push(...sink.lines.map(shape).sort());
     out.push(...await counters(p.probe));
   } finally {
@@ -130,8 +134,9 @@ t.test('tcp-request rules: what clients see, the log lines and the counters are 
     t.same(ours, theirs, `${mode}: the same observations as haproxy`);
     // and the ones expected, so that both being wrong alike fails too
     const ok = mode === 'tcp' ? 'hello' : 'HTTP/1.1 200 OK';
-    t.same(theirs.slice(0, 5), [
-      'connection reject: reset', 'session reject: closed', 'content reject: closed', `accepted: ${ok}`, 'backend content reject: closed',
+    t.same(theirs.slice(0, mode === 'http' ? 6 : 5), [
+      'connection reject: reset', 'session reject: closed', 'content reject: closed', `accepted: ${ok}`,
+      ...(mode === 'http' ? ['path rule: closed'] : []), 'backend content reject: closed',
     ], `${mode}: each stage's rule did what haproxy's documentation says`);
     t.ok(theirs.some((l) => / PR /.test(l) || / PR-- /.test(l)), `${mode}: content rejections are logged PR`);
   }

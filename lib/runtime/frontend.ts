@@ -212,7 +212,9 @@ export abstract class FrontendBase implements Frontend {
       c.notSessions++;
       c.deniedConns++;
       socket.on('error', noop);
-      socket.resetAndDestroy();
+      // a reset needs TCP (resetAndDestroy throws on a unix socket, which then just closes)
+      if (socket.remoteFamily !== undefined) socket.resetAndDestroy();
+      else socket.destroy();
       return true;
     }
     if (rejects(r.session, f)) {
@@ -221,7 +223,9 @@ export abstract class FrontendBase implements Frontend {
       c.deniedSessions++;
       // a FIN: what the client already sent is read and dropped, so that closing sends no reset
       socket.on('error', noop);
-      socket.setTimeout(5000, () => socket.destroy());
+      // at most 5 s in all (a socket timeout would be pushed back by each byte the client sends)
+      const t = setTimeout(() => socket.destroy(), 5000);
+      socket.once('close', () => clearTimeout(t));
       socket.resume();
       socket.end();
       return true;

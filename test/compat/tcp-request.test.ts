@@ -3,7 +3,10 @@
 // own content rule. What each client sees (served, reset, closed without a byte), the log lines
 // (dates, ports and timers masked) and the stats counters must be haproxy's.
 import t from 'tap';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { skipNoHaproxy } from '../helpers/shared.js';
 import { cleanupDir, freePort, haveHalyardBuild, startProxy, type ProxyKind } from './http-lab.js';
 import { cli, csvRows, httpOrigin, until } from './stats-lab.js';
@@ -140,4 +143,50 @@ t.test('tcp-request rules: what clients see, the log lines and the counters are 
     ], `${mode}: each stage's rule did what haproxy's documentation says`);
     t.ok(theirs.some((l) => / PR /.test(l) || / PR-- /.test(l)), `${mode}: content rejections are logged PR`);
   }
+});
+
+/** Connects to a unix socket and reports how the connection ended ("closed", or the error code). */
+function visitUnix(path: string): Promise<string> {
+  return new Promise((resolve) => {
+    const s = connect(path);
+    s.on('data', () => undefined);
+    s.on('end', () => { s.destroy(); resolve('closed'); });
+    s.on('error', (e: NodeJS.ErrnoException) => resolve(`error ${e.code ?? ''}`));
+  });
+}
+
+t.test('tcp-request connection reject on a unix socket bind closes it, and the proxy goes on', { skip }, async (t) => {
+  t.teardown(cleanupDir);
+  const dir = mkdtempSync(join(tmpdir(), 'halyard-tcpreq-unix-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const origin = await echoServer();
+  t.teardown(() => origin.close());
+  const seen: Record<string, string[]> = {};
+  for (const kind of ['haproxy', 'halyard'] as const) {
+    const probe = await freePort();
+    const port = await freePort();
+    const sock = join(dir, `${kind}.sock`);
+    const proc = await startProxy(kind, `global
+    stats socket ipv4@127.0.0.1:${probe} level admin
+defaults
+    mode tcp
+    timeout connect 1s
+    timeout client 10s
+    timeout server 10s
+frontend fe
+    bind unix@${sock}
+    bind 127.0.0.1:${port}
+    tcp-request connection reject unless { dst_port ${port} }
+    default_backend be
+backend be
+    server s 127.0.0.1:${origin.port}
+`, probe);
+    try {
+      seen[kind] = [`unix: ${await visitUnix(sock)}`, `tcp after it: ${await visit(port, 'tcp', false)}`, `running: ${proc.alive()}`];
+    } finally {
+      await proc.stop();
+    }
+  }
+  t.same(seen.halyard, seen.haproxy, 'the same as haproxy');
+  t.same(seen.haproxy?.slice(1), ['tcp after it: hello', 'running: true'], 'the proxy still serves');
 });

@@ -114,6 +114,27 @@ function logLines(cmd: string, args: string[]): { lines: string[]; next(): Promi
   };
 }
 
+/**
+ * One GET on a new connection, read to its end; tried again while the proxy is still starting
+ * (connection refused), up to about 4 s.
+ */
+async function askUntilAnswered(port: number, path: string, who: string, err: () => string): Promise<void> {
+  for (let i = 0; ; i++) {
+    try {
+      await new Promise<void>((res, rej) => {
+        const c = connect(port, '127.0.0.1', () => c.write(`GET ${path} HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n`));
+        c.on('data', () => undefined);
+        c.on('end', () => { c.end(); res(); });
+        c.on('error', rej);
+      });
+      return;
+    } catch {
+      if (i > 200) throw new Error(`${who} does not answer: ${err()}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+}
+
 /** An origin that answers every request "ok" and closes. */
 async function okBackend(): Promise<{ backend: ReturnType<typeof createServer>; bePort: number }> {
   const backend = createServer((s) => {
@@ -144,22 +165,7 @@ t.test('tune.http.logurilen cuts the request line of httplog and clf lines as ha
     ].join('\n'));
     const p = who === 'haproxy' ? logLines('haproxy', ['-db', '-f', cfg]) : logLines(process.execPath, [cliPath, '-f', cfg]);
     t.teardown(() => p.kill());
-    const ask = async (port: number, path: string): Promise<void> => {
-      for (let i = 0; ; i++) {
-        try {
-          await new Promise<void>((res, rej) => {
-            const c = connect(port, '127.0.0.1', () => c.write(`GET ${path} HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n`));
-            c.on('data', () => undefined);
-            c.on('end', () => res());
-            c.on('error', rej);
-          });
-          return;
-        } catch (e) {
-          if (i > 200) throw new Error(`${who} does not answer: ${p.err()}`);
-          await new Promise((r) => setTimeout(r, 20));
-        }
-      }
-    };
+    const ask = (port: number, path: string): Promise<void> => askUntilAnswered(port, path, who, p.err);
     const lines: string[] = [];
     for (const [port, path] of [[fe, `/${'a'.repeat(60)}`], [fe, '/short'], [fe, `/q?"x"${'z'.repeat(30)}`], [fe2, `/${'c'.repeat(60)}`]] as const) {
       await ask(port, path);
@@ -206,22 +212,7 @@ t.test('log-format lines from haproxy and halyard match, HTTP and TCP', { skip: 
     ].join('\n'));
     const p = who === 'haproxy' ? logLines('haproxy', ['-db', '-f', cfg]) : logLines(process.execPath, [cliPath, '-f', cfg]);
     t.teardown(() => p.kill());
-    const ask = async (port: number, path: string): Promise<void> => {
-      for (let i = 0; ; i++) {
-        try {
-          await new Promise<void>((res, rej) => {
-            const c = connect(port, '127.0.0.1', () => c.write(`GET ${path} HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n`));
-            c.on('data', () => undefined);
-            c.on('end', () => { c.end(); res(); });
-            c.on('error', rej);
-          });
-          return;
-        } catch (e) {
-          if (i > 200) throw new Error(`${who} does not answer: ${p.err()}`);
-          await new Promise((r) => setTimeout(r, 20));
-        }
-      }
-    };
+    const ask = (port: number, path: string): Promise<void> => askUntilAnswered(port, path, who, p.err);
     const lines: string[] = [];
     for (const [i, path] of [[0, '/a?b=1'], [1, '/j%20k?q="x"'], [2, '/p%20a?q="x"'], [3, '/noq'], [4, '/a]b\\c?x=[1]'], [5, '/tcp']] as const) {
       await ask(ports[i] as number, path);

@@ -5,8 +5,23 @@
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 
-/** Sends one line to a stats socket (unix path or host:port) and returns everything until close. */
-export function cli(target: string, line: string): Promise<string> {
+/**
+ * Sends one line to a stats socket (unix path or host:port) and returns everything until close.
+ * A unix socket may not exist yet when a test starts on the proxy's TCP probe port (haproxy binds
+ * its listeners one after the other), so ENOENT is tried again for up to about 2 s.
+ */
+export async function cli(target: string, line: string): Promise<string> {
+  for (let i = 0; ; i++) {
+    try {
+      return await cliOnce(target, line);
+    } catch (e) {
+      if (!target.startsWith('/') || (e as NodeJS.ErrnoException).code !== 'ENOENT' || i >= 100) throw e;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+}
+
+function cliOnce(target: string, line: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const k = target.lastIndexOf(':');
     const s = target.startsWith('/') ? connect(target) : connect(Number(target.slice(k + 1)), target.slice(0, k));

@@ -68,6 +68,8 @@ export interface HttpFrontendConfig {
   readonly stats: StatsEndpoint | null;
   /** head size and field count limits (global tune.*); the defaults when absent */
   readonly limits?: H1Limits;
+  /** `tcp-request content` rules on the parsed request (null: none) */
+  readonly tcpContent: readonly TcpRuleOf<HttpTxn>[] | null;
 }
 
 export class HttpFrontend extends FrontendBase {
@@ -78,7 +80,7 @@ export class HttpFrontend extends FrontendBase {
   readonly router: Router;
   readonly rules: ProxyRules;
   /** `tcp-request content` rules: haproxy runs them on each request's stream, the head parsed */
-  httpContent: readonly TcpRuleOf<HttpTxn>[] | null = null;
+  readonly tcpContent: readonly TcpRuleOf<HttpTxn>[] | null;
   readonly backendOf: (brt: BackendRuntime) => BackendHttp;
   readonly forwardfor: ForwardFor | null;
   readonly errorPage: (status: number) => Buffer;
@@ -114,6 +116,7 @@ export class HttpFrontend extends FrontendBase {
     this.uniqueIdHeader = uidName === undefined || uid === null ? null : { name: uidName.toLowerCase(), build: uid };
     this.stats = cfg.stats;
     this.limits = cfg.limits ?? DEFAULT_H1_LIMITS;
+    this.tcpContent = cfg.tcpContent;
     this.connMode = connMode(cfg.px);
     const t = cfg.px.timeouts;
     this.timeoutClient = t.client ?? 0;

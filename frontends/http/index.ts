@@ -3,7 +3,7 @@
  * routing, rules, error pages and per-backend settings, compiled once from the configuration.
  */
 import { BlockList, isIPv4, isIPv6 } from 'node:net';
-import type { Condition, ProxyConfig } from '../../lib/config/model.js';
+import type { ProxyConfig } from '../../lib/config/model.js';
 import { compileCondition } from '../../lib/acl/index.js';
 import { HalyardError } from '../../lib/errors.js';
 import { compileProxyRules, compileRouting } from '../../lib/http/rules.js';
@@ -13,7 +13,7 @@ import type { FrontendContext } from '../../lib/runtime/runtime.js';
 import { cookiePersistence } from '../../backends/persistence/cookie.js';
 import type { HttpTxn } from '../../lib/http/txn.js';
 import { h1Limits } from '../../lib/http1/index.js';
-import { compileWith, frontendTcpRules, type TcpRuleOf } from '../../lib/runtime/tcp-rules.js';
+import { acceptRules, contentRules } from '../../lib/runtime/tcp-rules.js';
 import { DEFAULT_STATS_URI, compileStatsGate } from './stats-gate.js';
 import { HttpFrontend, connMode, errorPages, type BackendHttp, type ForwardFor } from './frontend.js';
 
@@ -41,7 +41,6 @@ export function httpFrontendFactory(ctx: FrontendContext): Frontend {
   for (const ub of px.useBackends) if (!ub.dynamic) { const b = ctx.backend(ub.name); if (b !== undefined) backendOf(b); }
   if (px.defaultBackend !== undefined) { const b = ctx.backend(px.defaultBackend.name); if (b !== undefined) backendOf(b); }
   if (ctx.own !== null) backendOf(ctx.own);
-  const tcpRules = frontendTcpRules(px, false);
   const fe = new HttpFrontend({
     px, id: ctx.id, binds: px.binds,
     maxconn: px.maxconn > 0 ? px.maxconn : ctx.global.max,
@@ -49,16 +48,10 @@ export function httpFrontendFactory(ctx: FrontendContext): Frontend {
     forwardfor: forwardFor(px), errorPage: env.errorPage,
     stats: stats?.endpoint ?? null,
     limits: h1Limits(ctx.tune),
+    tcpContent: contentRules(px, (c) => compileCondition(c, px, env)),
   }, ctx.global);
-  fe.tcpAccept = tcpRules.accept;
-  fe.httpContent = httpContentRules(px, (c) => compileCondition(c, px, env));
+  fe.tcpAccept = acceptRules(px);
   return fe;
-}
-
-/** `tcp-request content` rules of an HTTP proxy, with conditions on the parsed request. */
-function httpContentRules(px: ProxyConfig, cond: (c: Condition) => (txn: HttpTxn) => boolean): readonly TcpRuleOf<HttpTxn>[] | null {
-  const rules = px.tcpRequest?.content;
-  return rules === undefined || rules.length === 0 ? null : compileWith(rules, cond);
 }
 
 /** Per-backend settings, built once per (frontend, backend) pair. */
@@ -88,7 +81,7 @@ function buildBackendHttp(brt: BackendRuntime, fe: ProxyConfig, backend: (name: 
     persistence: px.cookie !== undefined ? cookiePersistence(px, brt.be) : null,
     useServers: brt.compileUseServers((c) => compileCondition(c, px, { px, backend })),
     // a listen section's rules run once, as the frontend's
-    tcpContent: px === fe ? null : httpContentRules(px, (c) => compileCondition(c, px, { px, backend })),
+    tcpContent: px === fe ? null : contentRules(px, (c) => compileCondition(c, px, { px, backend })),
   };
   backendCache.set(brt, bh);
   return bh;

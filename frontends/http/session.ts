@@ -505,7 +505,7 @@ export class HttpSession implements PendNode, ServerSession, ConnOwner {
     const txn = this.txn;
     txn.reset(this.req);
     this.streamId = nextStreamId();
-    if (fe.httpContent !== null && rejects(fe.httpContent, txn)) {
+    if (fe.tcpContent !== null && rejects(fe.tcpContent, txn)) {
       // before the HTTP analysers: haproxy logs no request line and counts no request
       if (fe.logsRequest) this.logRequestStart();
       this.requestLine = '<BADREQ>';

@@ -9,6 +9,7 @@ import type { BackendRuntime } from '../../lib/runtime/backend-runtime.js';
 import { acceptProxyListener, unixListenerId } from '../../lib/net/listen.js';
 import { FrontendBase, type AcceptedOn, type GlobalLimit } from '../../lib/runtime/frontend.js';
 import type { L4Facts, L4Pred } from '../../lib/runtime/l4cond.js';
+import type { L4Rule } from '../../lib/runtime/tcp-rules.js';
 import { TcpSession } from './session.js';
 
 export interface SwitchRule {
@@ -29,6 +30,8 @@ export interface TcpFrontendConfig {
   readonly timeoutClient: number;
   readonly timeoutClientFin: number;
   readonly logger: SessionLogger;
+  /** `tcp-request content` rules (null: none), run by each session before routing */
+  readonly tcpContent: readonly L4Rule[] | null;
 }
 
 export class TcpFrontend extends FrontendBase {
@@ -37,6 +40,7 @@ export class TcpFrontend extends FrontendBase {
   readonly timeoutClient: number;
   readonly timeoutClientFin: number;
   readonly logger: SessionLogger;
+  readonly tcpContent: readonly L4Rule[] | null;
   /** true when some rule needs the client's address/ports (else they are not read at all) */
   private readonly needsFacts: boolean;
 
@@ -47,6 +51,7 @@ export class TcpFrontend extends FrontendBase {
     this.timeoutClient = cfg.timeoutClient;
     this.timeoutClientFin = cfg.timeoutClientFin;
     this.logger = cfg.logger;
+    this.tcpContent = cfg.tcpContent;
     this.needsFacts = cfg.rules.some((r) => r.cond !== null);
   }
 

@@ -10,7 +10,7 @@ import { SrvState, type Server, type ServerConfig as SrvRtConfig } from '../../b
 import { HalyardError } from '../errors.js';
 import type { Condition, ProxyConfig, ServerConfig } from '../config/model.js';
 import { compileL4Condition, type L4Facts } from './l4cond.js';
-import { contentRules, type L4Rule } from './tcp-rules.js';
+import { contentRules, l4Cond, type L4Rule } from './tcp-rules.js';
 import { BackendQueues } from './queue.js';
 import { RateCounter } from './rate.js';
 
@@ -115,7 +115,7 @@ export class BackendRuntime {
   constructor(readonly px: ProxyConfig, id: number) {
     this.name = px.name;
     // HTTP backends compile theirs on the request, per frontend (frontends/http/index.ts)
-    this.tcpContent = px.kind !== 'frontend' && px.mode === 'tcp' ? contentRules(px) : null;
+    this.tcpContent = px.kind !== 'frontend' && px.mode === 'tcp' ? contentRules(px, l4Cond(px)) : null;
     this.mode = px.mode;
     const algo = toAlgo(px);
     this.be = new Backend({

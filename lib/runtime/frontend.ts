@@ -15,7 +15,7 @@
 import type { Socket } from 'node:net';
 import type { BindConfig, Mode } from '../config/model.js';
 import { RateCounter } from './rate.js';
-import { rejects, socketFacts, type AcceptRules, type L4Rule } from './tcp-rules.js';
+import { rejects, socketFacts, type AcceptRules } from './tcp-rules.js';
 
 /** Frontend counters: plain numbers, incremented in place. */
 export class FrontendCounters {
@@ -179,8 +179,6 @@ export abstract class FrontendBase implements Frontend {
   readonly acceptProxy: boolean;
   /** `tcp-request connection` / `session` rules (null: none), run on each accepted socket */
   tcpAccept: AcceptRules | null = null;
-  /** the frontend's `tcp-request content` rules (null: none), run by the sessions */
-  tcpContent: readonly L4Rule[] | null = null;
 
   constructor(
     readonly name: string,

@@ -19,7 +19,7 @@ import type { SessionLogger } from '../log/record.js';
 import { BackendRuntime } from './backend-runtime.js';
 import { GlobalLimit, type Frontend } from './frontend.js';
 import { compileL4Condition } from './l4cond.js';
-import { frontendTcpRules } from './tcp-rules.js';
+import { acceptRules, contentRules, l4Cond } from './tcp-rules.js';
 import { snapshotOf, type CheckLookup, type RuntimeSnapshot } from './snapshot.js';
 
 export type { Frontend } from './frontend.js';
@@ -235,7 +235,6 @@ function buildTcpFrontend(
   });
   // default_backend takes precedence over a listen section's own servers (HAProxy warns so).
   const dflt = px.defaultBackend !== undefined ? target(px.defaultBackend.name, px.defaultBackend.loc) : own;
-  const tcpRules = frontendTcpRules(px);
   const fe = new TcpFrontend({
     name: px.name, id, binds: px.binds,
     maxconn: px.maxconn > 0 ? px.maxconn : global.max,
@@ -243,8 +242,8 @@ function buildTcpFrontend(
     timeoutClient: px.timeouts.client ?? 0,
     timeoutClientFin: px.timeouts['client-fin'] ?? 0,
     logger,
+    tcpContent: contentRules(px, l4Cond(px)),
   }, global);
-  fe.tcpAccept = tcpRules.accept;
-  fe.tcpContent = tcpRules.content;
+  fe.tcpAccept = acceptRules(px);
   return fe;
 }

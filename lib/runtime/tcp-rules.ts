@@ -22,13 +22,13 @@ export interface TcpRuleOf<F> {
 }
 export type L4Rule = TcpRuleOf<L4Facts>;
 
-function compile(rules: readonly TcpRule[] | undefined, px: ProxyConfig): L4Rule[] {
-  return compileWith(rules, (c) => compileL4Condition(c, px.acls, true));
+/** Layer-4 conditions on the proxy's ACLs (TCP mode, and connection/session rules). */
+export function l4Cond(px: ProxyConfig): (c: Condition) => (f: L4Facts) => boolean {
+  return (c) => compileL4Condition(c, px.acls, true);
 }
 
-/** Rules with conditions compiled by `cond` (HTTP mode: the HTTP ACL engine, on the request). */
-export function compileWith<F>(rules: readonly TcpRule[] | undefined, cond: (c: Condition) => (f: F) => boolean): TcpRuleOf<F>[] {
-  return (rules ?? []).map((r) => ({ reject: r.action === 'reject', cond: r.cond === undefined ? null : cond(r.cond) }));
+function compileWith<F>(rules: readonly TcpRule[], cond: (c: Condition) => (f: F) => boolean): TcpRuleOf<F>[] {
+  return rules.map((r) => ({ reject: r.action === 'reject', cond: r.cond === undefined ? null : cond(r.cond) }));
 }
 
 /** A frontend's connection and session rules, or null when it has none. */
@@ -37,16 +37,26 @@ export interface AcceptRules {
   readonly session: readonly L4Rule[];
 }
 
+/** Refuses what Halyard cannot run as haproxy does. */
 export function acceptRules(px: ProxyConfig): AcceptRules | null {
   const t = px.tcpRequest;
   if (t === undefined || t.connection.length + t.session.length === 0) return null;
-  return { connection: compile(t.connection, px), session: compile(t.session, px) };
+  const first = t.session[0];
+  if (first !== undefined && px.binds.some((b) => b.options.acceptProxy === true)) {
+    // haproxy runs session rules on the PROXY header's addresses; Halyard checks them at accept
+    throw new HalyardError('HLY_CFG_UNSUPPORTED', `${first.loc.file}:${first.loc.line} : 'tcp-request session' rules on a frontend with 'accept-proxy' binds are not supported by Halyard yet.`);
+  }
+  const cond = l4Cond(px);
+  return { connection: compileWith(t.connection, cond), session: compileWith(t.session, cond) };
 }
 
-/** A proxy's content rules, or null when it has none. */
-export function contentRules(px: ProxyConfig): readonly L4Rule[] | null {
+/**
+ * A proxy's content rules, or null when it has none. `cond` compiles their conditions: layer-4
+ * ones in TCP mode (l4Cond), the HTTP ACL engine on the parsed request in HTTP mode.
+ */
+export function contentRules<F>(px: ProxyConfig, cond: (c: Condition) => (f: F) => boolean): readonly TcpRuleOf<F>[] | null {
   const t = px.tcpRequest;
-  return t === undefined || t.content.length === 0 ? null : compile(t.content, px);
+  return t === undefined || t.content.length === 0 ? null : compileWith(t.content, cond);
 }
 
 /** True when the first rule whose condition holds is a reject. */
@@ -58,18 +68,4 @@ export function rejects<F>(rules: readonly TcpRuleOf<F>[], f: F): boolean {
 /** The facts of a socket fresh from the listener (the peer's own address, before any PROXY header). */
 export function socketFacts(s: Socket): L4Facts {
   return { src: plainIp(s.remoteAddress), srcPort: s.remotePort ?? 0, dstPort: s.localPort ?? 0 };
-}
-
-/**
- * The frontend side of a proxy's tcp-request rules, refusing what Halyard cannot run as haproxy
- * does. `content` is left out for HTTP frontends, which compile theirs on the request.
- */
-export function frontendTcpRules(px: ProxyConfig, withContent = true): { accept: AcceptRules | null; content: readonly L4Rule[] | null } {
-  const t = px.tcpRequest;
-  const first = t?.session[0];
-  if (first !== undefined && px.binds.some((b) => b.options.acceptProxy === true)) {
-    // haproxy runs session rules on the PROXY header's addresses; Halyard checks them at accept
-    throw new HalyardError('HLY_CFG_UNSUPPORTED', `${first.loc.file}:${first.loc.line} : 'tcp-request session' rules on a frontend with 'accept-proxy' binds are not supported by Halyard yet.`);
-  }
-  return { accept: acceptRules(px), content: withContent ? contentRules(px) : null };
 }
